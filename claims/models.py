@@ -1,0 +1,213 @@
+"""Outlets, articles, claimants and claims: what the desk checks, and where it was said."""
+
+from __future__ import annotations
+
+import hashlib
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from simple_history.models import HistoricalRecords
+
+
+def content_hash(text: str) -> str:
+    """The identity of an article body: loading the same text twice is a no-op."""
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+class Outlet(models.Model):
+    name = models.CharField(max_length=200, unique=True)
+    domain = models.CharField(max_length=253, blank=True)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Article(models.Model):
+    # Stored normalised (see claims.services.normalise_url); NULL when the source is
+    # unknown, which the unique constraint allows any number of times.
+    url = models.URLField(max_length=2000, unique=True, null=True, blank=True)
+    title = models.CharField(max_length=500, blank=True)
+    outlet = models.ForeignKey(
+        Outlet, null=True, blank=True, on_delete=models.PROTECT, related_name="articles"
+    )
+    byline = models.CharField(max_length=300, blank=True)
+    published = models.DateField(null=True, blank=True)
+    language = models.CharField(max_length=12, default="en")
+    body = models.TextField()
+    content_hash = models.CharField(max_length=64, unique=True, editable=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.CheckConstraint(condition=~Q(body=""), name="article_body_not_empty"),
+        ]
+
+    def __str__(self) -> str:
+        return self.title or self.url or f"Article {self.pk}"
+
+
+class Claimant(models.Model):
+    class Kind(models.TextChoices):
+        PERSON = "person", "Person"
+        ORGANIZATION = "organization", "Organization"
+
+    name = models.CharField(max_length=200)
+    kind = models.CharField(max_length=20, choices=Kind.choices, default=Kind.PERSON)
+    role = models.CharField(max_length=200, blank=True)
+
+    class Meta:
+        ordering = ["name"]
+        constraints = [
+            models.UniqueConstraint(fields=["name", "kind"], name="claimant_unique_name_kind"),
+            models.CheckConstraint(
+                condition=Q(kind__in=["person", "organization"]), name="claimant_kind_valid"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.role})" if self.role else self.name
+
+
+class Claim(models.Model):
+    class Status(models.TextChoices):
+        NEW = "new", "New"
+        IN_REVIEW = "in_review", "In review"
+        PROPOSED = "proposed", "Proposed"
+        PUBLISHED = "published", "Published"
+        DISMISSED = "dismissed", "Dismissed"
+
+    class Origin(models.TextChoices):
+        CURATED = "curated", "Curated file"
+        EXTRACTED = "extracted", "Found by the extractor"
+        MANUAL = "manual", "Added by an editor"
+        SUBMITTED = "submitted", "Submitted"
+
+    article = models.ForeignKey(
+        Article, null=True, blank=True, on_delete=models.PROTECT, related_name="claims"
+    )
+    # For a claim that comes without an article (a reader's or a client's submission).
+    source_url = models.URLField(max_length=2000, blank=True)
+    text = models.TextField()
+    # Character offsets of `text` in article.body, so pages can highlight it.
+    span_start = models.PositiveIntegerField(null=True, blank=True)
+    span_end = models.PositiveIntegerField(null=True, blank=True)
+    claimant = models.ForeignKey(
+        Claimant, null=True, blank=True, on_delete=models.PROTECT, related_name="claims"
+    )
+    claim_date = models.DateField(null=True, blank=True)
+    checkworthiness = models.FloatField(null=True, blank=True)
+    checkworthiness_reasons = models.JSONField(default=list, blank=True)
+    origin = models.CharField(max_length=20, choices=Origin.choices, default=Origin.MANUAL)
+    # Only reviews.services changes status: every change writes a transition row.
+    status = models.CharField(
+        max_length=20, choices=Status.choices, default=Status.NEW, db_index=True
+    )
+    assignee = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="assigned_claims",
+    )
+    duplicate_of = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="duplicates"
+    )
+    # Optimistic concurrency: bumped by every write, so an edit made from a stale copy
+    # can be refused instead of overwriting newer work.
+    version = models.PositiveIntegerField(default=1)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["status", "-checkworthiness"])]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(status__in=["new", "in_review", "proposed", "published", "dismissed"]),
+                name="claim_status_valid",
+            ),
+            models.CheckConstraint(
+                condition=Q(origin__in=["curated", "extracted", "manual", "submitted"]),
+                name="claim_origin_valid",
+            ),
+            # A claim is either a span of an article or a submission with a source url.
+            models.CheckConstraint(
+                condition=(
+                    Q(article__isnull=False, span_start__isnull=False, span_end__isnull=False)
+                    | (
+                        Q(article__isnull=True, span_start__isnull=True, span_end__isnull=True)
+                        & ~Q(source_url="")
+                    )
+                ),
+                name="claim_has_article_span_or_source_url",
+            ),
+            # The span is inside the article (its end against the body's length is
+            # checked in claims.services, which a CHECK cannot see across tables).
+            models.CheckConstraint(
+                condition=Q(span_start__isnull=True) | Q(span_start__lt=models.F("span_end")),
+                name="claim_span_start_before_end",
+            ),
+            models.UniqueConstraint(
+                fields=["article", "span_start", "span_end"],
+                condition=Q(article__isnull=False),
+                name="claim_unique_span_per_article",
+            ),
+            models.CheckConstraint(condition=~Q(text=""), name="claim_text_not_empty"),
+            models.CheckConstraint(
+                condition=Q(checkworthiness__isnull=True)
+                | Q(checkworthiness__gte=0, checkworthiness__lte=1),
+                name="claim_checkworthiness_0_to_1",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.text if len(self.text) <= 80 else self.text[:77] + "..."
+
+
+class SimilarClaim(models.Model):
+    """A link between two claims in different articles that state the same thing."""
+
+    class Decision(models.TextChoices):
+        PENDING = "pending", "Not reviewed"
+        CONFIRMED = "confirmed", "Confirmed by an editor"
+        REJECTED = "rejected", "Rejected by an editor"
+
+    # Stored once per pair with from_claim.id < to_claim.id; read in both directions.
+    from_claim = models.ForeignKey(Claim, on_delete=models.CASCADE, related_name="similar_out")
+    to_claim = models.ForeignKey(Claim, on_delete=models.CASCADE, related_name="similar_in")
+    score = models.FloatField()
+    # Both claims carry a number or date for the same thing, and they differ.
+    conflicting = models.BooleanField(default=False)
+    conflict_detail = models.CharField(max_length=300, blank=True)
+    decision = models.CharField(max_length=20, choices=Decision.choices, default=Decision.PENDING)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    decided_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-score", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["from_claim", "to_claim"], name="similar_unique_pair"),
+            models.CheckConstraint(
+                condition=Q(from_claim__lt=models.F("to_claim")), name="similar_ordered_pair"
+            ),
+            models.CheckConstraint(
+                condition=Q(score__gte=0, score__lte=1), name="similar_score_0_to_1"
+            ),
+            models.CheckConstraint(
+                condition=Q(decision__in=["pending", "confirmed", "rejected"]),
+                name="similar_decision_valid",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"#{self.from_claim_id} ~ #{self.to_claim_id} ({self.score:.2f})"

@@ -1,0 +1,213 @@
+"""Writes with rules on outlets, articles, claimants and claims.
+
+Status changes are not here: they belong to the review workflow (reviews.services).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+from urllib.parse import urlsplit, urlunsplit
+
+from django.core.exceptions import ValidationError
+from django.core.validators import URLValidator
+from django.db import transaction
+
+from claims.models import Article, Claim, Claimant, Outlet, content_hash
+
+
+class ClaimsError(Exception):
+    """Input the tracker refuses, with a message a person can act on."""
+
+    code = "invalid"
+
+    def __init__(self, message: str, *, field: str | None = None):
+        super().__init__(message)
+        self.message = message
+        self.field = field
+
+
+_validate_url = URLValidator(schemes=["http", "https"])
+
+
+def normalise_url(url: str) -> str:
+    """The one spelling of an article url we store: lower-case scheme and host, no fragment,
+    no default port, no trailing slash on a non-root path."""
+    url = url.strip()
+    try:
+        _validate_url(url)
+    except ValidationError:
+        raise ClaimsError(f"{url!r} is not an http(s) url.", field="url") from None
+    parts = urlsplit(url)
+    host = (parts.hostname or "").lower()
+    if parts.port and not (
+        (parts.scheme == "http" and parts.port == 80)
+        or (parts.scheme == "https" and parts.port == 443)
+    ):
+        host = f"{host}:{parts.port}"
+    path = parts.path or "/"
+    if len(path) > 1 and path.endswith("/"):
+        path = path.rstrip("/")
+    return urlunsplit((parts.scheme.lower(), host, path, parts.query, ""))
+
+
+def get_or_create_outlet(*, name: str, domain: str = "") -> Outlet:
+    name = name.strip()
+    if not name:
+        raise ClaimsError("An outlet needs a name.", field="outlet")
+    outlet, _ = Outlet.objects.get_or_create(name=name, defaults={"domain": domain})
+    return outlet
+
+
+def get_or_create_claimant(*, name: str, kind: str = "person", role: str = "") -> Claimant:
+    name = name.strip()
+    if not name:
+        raise ClaimsError("A claimant needs a name.", field="claimant")
+    if kind not in Claimant.Kind.values:
+        raise ClaimsError(f"Claimant kind must be one of {', '.join(Claimant.Kind.values)}.")
+    claimant, created = Claimant.objects.get_or_create(
+        name=name, kind=kind, defaults={"role": role}
+    )
+    if not created and role and not claimant.role:
+        claimant.role = role
+        claimant.save(update_fields=["role"])
+    return claimant
+
+
+@dataclass(frozen=True)
+class ClaimInput:
+    """A claim to add to an article: its text and where it stands in the body."""
+
+    text: str
+    start: int
+    end: int
+    claimant: Claimant | None = None
+    checkworthiness: float | None = None
+    reasons: tuple[str, ...] = ()
+    origin: str = Claim.Origin.EXTRACTED
+
+
+@dataclass(frozen=True)
+class ArticleInput:
+    text: str
+    title: str = ""
+    url: str | None = None
+    outlet: str | None = None
+    byline: str = ""
+    published: date | None = None
+    language: str = "en"
+    extra: dict = field(default_factory=dict)
+
+
+def validate_article_input(data: ArticleInput) -> ArticleInput:
+    """Refuse what would make a bad article row; return the input with the url normalised."""
+    if not data.text or not data.text.strip():
+        raise ClaimsError("The article text is empty.", field="text")
+    if "\x00" in data.text:
+        raise ClaimsError("The article text contains NUL bytes (binary data?).", field="text")
+    url = normalise_url(data.url) if data.url else None
+    if len(data.title) > 500:
+        raise ClaimsError("The title is longer than 500 characters.", field="title")
+    return ArticleInput(
+        text=data.text,
+        title=data.title.strip(),
+        url=url,
+        outlet=(data.outlet or "").strip() or None,
+        byline=(data.byline or "").strip(),
+        published=data.published,
+        language=data.language or "en",
+        extra=data.extra,
+    )
+
+
+def find_article(data: ArticleInput) -> tuple[Article | None, bool]:
+    """The article this input would duplicate: (article, same_text)."""
+    digest = content_hash(data.text)
+    same = Article.objects.filter(content_hash=digest).first()
+    if same is not None:
+        return same, True
+    if data.url:
+        by_url = Article.objects.filter(url=data.url).first()
+        if by_url is not None:
+            return by_url, False
+    return None, False
+
+
+def create_article(*, data: ArticleInput) -> Article:
+    """Store a new article (callers check find_article first; constraints catch the rest)."""
+    outlet = get_or_create_outlet(name=data.outlet) if data.outlet else None
+    return Article.objects.create(
+        url=data.url,
+        title=data.title,
+        outlet=outlet,
+        byline=data.byline,
+        published=data.published,
+        language=data.language,
+        body=data.text,
+        content_hash=content_hash(data.text),
+    )
+
+
+def add_claims(*, article: Article, claims: list[ClaimInput]) -> list[Claim]:
+    """Add claims to an article, skipping spans it already has. Returns the new claims."""
+    existing = set(article.claims.values_list("span_start", "span_end"))
+    new: list[Claim] = []
+    for item in claims:
+        check_span(article=article, text=item.text, start=item.start, end=item.end)
+        if (item.start, item.end) in existing:
+            continue
+        existing.add((item.start, item.end))
+        new.append(
+            Claim(
+                article=article,
+                text=item.text,
+                span_start=item.start,
+                span_end=item.end,
+                claimant=item.claimant,
+                checkworthiness=item.checkworthiness,
+                checkworthiness_reasons=list(item.reasons),
+                origin=item.origin,
+                claim_date=article.published,
+            )
+        )
+    # bulk_create skips simple_history's post_save, so record the creations explicitly.
+    created = Claim.objects.bulk_create(new)
+    Claim.history.bulk_history_create(created, default_change_reason="created")
+    return created
+
+
+def check_span(*, article: Article, text: str, start: int, end: int) -> None:
+    if not (0 <= start < end <= len(article.body)):
+        raise ClaimsError(
+            f"The span {start}-{end} is not inside the article ({len(article.body)} characters).",
+            field="span",
+        )
+    if article.body[start:end] != text:
+        raise ClaimsError("The claim text is not the article text at that span.", field="text")
+
+
+def find_span(body: str, text: str, occurrence: int = 1) -> tuple[int, int]:
+    """Where the n-th occurrence of `text` stands in `body`."""
+    start = -1
+    for _ in range(max(occurrence, 1)):
+        start = body.find(text, start + 1)
+        if start < 0:
+            raise ClaimsError(f"The claim text {text[:60]!r} is not in the article.", field="text")
+    return start, start + len(text)
+
+
+@transaction.atomic
+def create_submitted_claim(
+    *, text: str, source_url: str, claimant: Claimant | None = None, claim_date: date | None = None
+) -> Claim:
+    """A claim that comes without an article: a reader's or a client's submission."""
+    text = text.strip()
+    if not text:
+        raise ClaimsError("The claim text is empty.", field="text")
+    return Claim.objects.create(
+        text=text,
+        source_url=normalise_url(source_url),
+        claimant=claimant,
+        claim_date=claim_date,
+        origin=Claim.Origin.SUBMITTED,
+    )

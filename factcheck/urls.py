@@ -1,0 +1,11 @@
+"""URLs: the admin, the REST API under /api/v1/, log in/out, and the desk's pages."""
+
+from django.contrib import admin
+from django.urls import include, path
+
+urlpatterns = [
+    path("admin/", admin.site.urls),
+    path("api/v1/", include("factcheck.api_urls")),
+    path("accounts/", include("django.contrib.auth.urls")),
+    path("", include("reviews.urls")),
+]

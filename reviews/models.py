@@ -1,0 +1,253 @@
+"""The rating scale, evidence, verdicts and the append-only log of workflow steps."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from simple_history.models import HistoricalRecords
+
+from claims.models import Claim
+
+
+class Rating(models.Model):
+    """One step of the verdict scale: data the desk edits, not code."""
+
+    label = models.CharField(max_length=60, unique=True)
+    slug = models.SlugField(max_length=60, unique=True)
+    # ClaimReview ratingValue; NULL for ratings outside the scale (Misleading, Unverifiable).
+    value = models.PositiveSmallIntegerField(null=True, blank=True)
+    best_value = models.PositiveSmallIntegerField(null=True, blank=True)
+    worst_value = models.PositiveSmallIntegerField(null=True, blank=True)
+    colour = models.CharField(max_length=7, default="#777777", help_text="CSS hex colour")
+    description = models.TextField(blank=True)
+    position = models.PositiveSmallIntegerField(default=0, help_text="Order in pick lists")
+
+    class Meta:
+        ordering = ["position", "id"]
+        constraints = [
+            # Ordinal ratings carry the whole scale; the others carry none of it.
+            models.CheckConstraint(
+                condition=(
+                    Q(value__isnull=True, best_value__isnull=True, worst_value__isnull=True)
+                    | Q(
+                        value__isnull=False,
+                        best_value__isnull=False,
+                        worst_value__isnull=False,
+                        value__gte=models.F("worst_value"),
+                        value__lte=models.F("best_value"),
+                    )
+                ),
+                name="rating_value_within_scale",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.label
+
+    @property
+    def is_ordinal(self) -> bool:
+        return self.value is not None
+
+
+class Evidence(models.Model):
+    """A structured source record on a claim, with an archived copy of the page."""
+
+    class Kind(models.TextChoices):
+        PRIMARY_DOCUMENT = "primary_document", "Primary document"
+        OFFICIAL_RECORD = "official_record", "Official record"
+        DATA_SET = "data_set", "Data set"
+        NEWS_REPORT = "news_report", "News report"
+        EXPERT = "expert", "Expert"
+        OTHER = "other", "Other"
+
+    class Stance(models.TextChoices):
+        SUPPORTS = "supports", "Supports the claim"
+        REFUTES = "refutes", "Refutes the claim"
+        CONTEXT = "context", "Gives context"
+
+    claim = models.ForeignKey(Claim, on_delete=models.CASCADE, related_name="evidence")
+    url = models.URLField(max_length=2000)
+    title = models.CharField(max_length=500)
+    publisher = models.CharField(max_length=200, blank=True)
+    quote = models.TextField(blank=True, help_text="The passage that bears on the claim")
+    kind = models.CharField(max_length=30, choices=Kind.choices, default=Kind.OTHER)
+    stance = models.CharField(max_length=20, choices=Stance.choices, default=Stance.CONTEXT)
+    added_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="evidence_added"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    # The archived copy, fetched in the background (reviews.tasks.archive_evidence).
+    archived_at = models.DateTimeField(null=True, blank=True)
+    archive_status = models.PositiveSmallIntegerField(null=True, blank=True)
+    archive_hash = models.CharField(max_length=64, blank=True)
+    archive_text = models.TextField(blank=True)
+    archive_error = models.CharField(max_length=300, blank=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["created_at", "id"]
+        verbose_name_plural = "evidence"
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(
+                    kind__in=[
+                        "primary_document",
+                        "official_record",
+                        "data_set",
+                        "news_report",
+                        "expert",
+                        "other",
+                    ]
+                ),
+                name="evidence_kind_valid",
+            ),
+            models.CheckConstraint(
+                condition=Q(stance__in=["supports", "refutes", "context"]),
+                name="evidence_stance_valid",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class Verdict(models.Model):
+    """A rating with its public summary and method. Never edited after approval."""
+
+    class State(models.TextChoices):
+        DRAFT = "draft", "Draft"
+        PROPOSED = "proposed", "Proposed"
+        APPROVED = "approved", "Approved"
+        SUPERSEDED = "superseded", "Superseded"
+
+    claim = models.ForeignKey(Claim, on_delete=models.CASCADE, related_name="verdicts")
+    rating = models.ForeignKey(Rating, on_delete=models.PROTECT, related_name="verdicts")
+    summary = models.CharField(max_length=300, help_text="The public one-line verdict")
+    rationale = models.TextField(help_text="How a reader can repeat the check")
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="verdicts_written"
+    )
+    state = models.CharField(max_length=20, choices=State.choices, default=State.DRAFT)
+    proposed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="verdicts_proposed",
+    )
+    proposed_at = models.DateTimeField(null=True, blank=True)
+    approver = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="verdicts_approved",
+    )
+    approved_at = models.DateTimeField(null=True, blank=True)
+    # A correction supersedes the verdict before it; both stay visible.
+    supersedes = models.OneToOneField(
+        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="superseded_by"
+    )
+    correction_note = models.TextField(blank=True, help_text="Public note on what changed")
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["created_at", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(state__in=["draft", "proposed", "approved", "superseded"]),
+                name="verdict_state_valid",
+            ),
+            # At most one published (approved, not superseded) verdict per claim...
+            models.UniqueConstraint(
+                fields=["claim"], condition=Q(state="approved"), name="verdict_one_approved"
+            ),
+            # ...and at most one being worked on.
+            models.UniqueConstraint(
+                fields=["claim"],
+                condition=Q(state__in=["draft", "proposed"]),
+                name="verdict_one_open",
+            ),
+            models.CheckConstraint(
+                condition=~Q(state__in=["approved", "superseded"])
+                | Q(approver__isnull=False, approved_at__isnull=False),
+                name="verdict_approved_has_approver",
+            ),
+            # Four eyes, held by the database too.
+            models.CheckConstraint(
+                condition=Q(approver__isnull=True)
+                | Q(proposed_by__isnull=True)
+                | ~Q(approver=models.F("proposed_by")),
+                name="verdict_approver_is_not_proposer",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.rating}: {self.summary}"
+
+
+class Transition(models.Model):
+    """One row per workflow step. Written by reviews.services only; never changed."""
+
+    class Action(models.TextChoices):
+        ASSIGN = "assign", "Assign"
+        TAKE = "take", "Take"
+        DISMISS = "dismiss", "Dismiss"
+        RESTORE = "restore", "Restore"
+        PROPOSE = "propose", "Propose"
+        SEND_BACK = "send_back", "Send back"
+        PUBLISH = "publish", "Publish"
+        REOPEN = "reopen", "Reopen"
+
+    # PROTECT: a claim that has been worked on keeps its audit trail; it is dismissed,
+    # not deleted.
+    claim = models.ForeignKey(Claim, on_delete=models.PROTECT, related_name="transitions")
+    action = models.CharField(max_length=20, choices=Action.choices)
+    from_status = models.CharField(max_length=20, choices=Claim.Status.choices)
+    to_status = models.CharField(max_length=20, choices=Claim.Status.choices)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="transitions"
+    )
+    comment = models.TextField(blank=True)
+    verdict = models.ForeignKey(
+        Verdict, null=True, blank=True, on_delete=models.PROTECT, related_name="transitions"
+    )
+    assignee = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+        permissions = [
+            ("take_claim", "Can take an unassigned claim for review"),
+            ("assign_claim", "Can assign a claim to anyone"),
+            ("dismiss_claim", "Can dismiss and restore claims"),
+            ("propose_verdict", "Can propose a verdict on a claim assigned to them"),
+            ("review_verdict", "Can publish or send back a verdict proposed by someone else"),
+            ("reopen_claim", "Can reopen a published claim for correction"),
+            ("edit_any_claim", "Can add evidence and verdicts to any claim, assigned or not"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_action_display()} {self.from_status} → {self.to_status}"
+
+    def save(self, *args, **kwargs):
+        # The audit trail is append-only: a row, once written, is history.
+        if self.pk is not None and not self._state.adding:
+            raise ValueError("Transitions are append-only.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise ValueError("Transitions are append-only.")

@@ -1,0 +1,110 @@
+"""A real Celery worker process, a real Redis broker, a task that writes a row."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import threading
+import time
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+from django.db import connection
+
+from reviews import services
+from reviews.models import Evidence
+
+ROOT = Path(__file__).resolve().parent.parent
+
+pytestmark = [
+    pytest.mark.broker,
+    pytest.mark.skipif(
+        not (settings.CELERY_BROKER_URL and settings.USING_POSTGRES),
+        reason="the embedded default runs tasks in process; .ci/run runs this on Redis",
+    ),
+]
+
+
+class Page(BaseHTTPRequestHandler):
+    def do_GET(self):
+        body = b"<html><body><script>x()</script><p>141 in favour, 35 abstentions.</p></body>"
+        self.send_response(200)
+        self.send_header("Content-Type", "text/html; charset=utf-8")
+        self.end_headers()
+        self.wfile.write(body)
+
+    def log_message(self, *args):
+        pass
+
+
+@pytest.fixture
+def page_url():
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Page)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    yield f"http://127.0.0.1:{server.server_port}/record"
+    server.shutdown()
+
+
+@pytest.fixture
+def worker():
+    db = connection.settings_dict
+    env = {
+        **os.environ,
+        # The worker must write to this test's database, not the configured one.
+        "DATABASE_URL": f"postgres://{db['USER']}:{db['PASSWORD']}@{db['HOST']}:{db['PORT']}"
+        f"/{db['NAME']}",
+    }
+    proc = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "celery",
+            "-A",
+            "factcheck",
+            "worker",
+            "--pool=solo",
+            "--concurrency=1",
+            "--loglevel=INFO",
+            "--without-gossip",
+            "--without-mingle",
+        ],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
+    yield proc
+    proc.send_signal(signal.SIGTERM)
+    try:
+        proc.wait(timeout=20)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+
+
+def test_worker_archives_evidence_queued_by_the_service(
+    transactional_db, worker, page_url, editor, claim
+):
+    evidence = services.add_evidence(
+        claim_id=claim.pk,
+        actor=editor,
+        url=page_url,
+        title="The UN's record",
+        kind=Evidence.Kind.OFFICIAL_RECORD,
+    )
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        evidence.refresh_from_db()
+        if evidence.archived_at is not None:
+            break
+        assert worker.poll() is None, worker.stdout.read()
+        time.sleep(0.25)
+    assert evidence.archived_at is not None, "the worker did not archive the page within 60 s"
+    assert evidence.archive_status == 200
+    assert "35 abstentions" in evidence.archive_text
+    assert "x()" not in evidence.archive_text
+    assert len(evidence.archive_hash) == 64
