@@ -12,8 +12,9 @@ from urllib.parse import urlsplit, urlunsplit
 from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator
 from django.db import transaction
+from django.utils import timezone
 
-from claims.models import Article, Claim, Claimant, Outlet, content_hash
+from claims.models import Article, Claim, Claimant, Outlet, SimilarClaim, content_hash
 
 
 class ClaimsError(Exception):
@@ -211,3 +212,53 @@ def create_submitted_claim(
         claim_date=claim_date,
         origin=Claim.Origin.SUBMITTED,
     )
+
+
+def _require_perm(user, perm: str, message: str) -> None:
+    if not (user and user.is_active and user.has_perm(perm)):
+        raise ClaimsError(message, field=None)
+
+
+@transaction.atomic
+def add_manual_claim(
+    *, article_id: int, actor, start: int, end: int, claimant: Claimant | None = None
+) -> Claim:
+    """An editor adds a claim the extractor missed by selecting its span in the article."""
+    _require_perm(actor, "claims.add_claim", "Only an editor can add claims to an article.")
+    article = Article.objects.select_for_update().get(pk=article_id)
+    if not (0 <= start < end <= len(article.body)):
+        raise ClaimsError(
+            f"The span {start}-{end} is not inside the article ({len(article.body)} characters).",
+            field="span",
+        )
+    text = article.body[start:end]
+    if not text.strip():
+        raise ClaimsError("The selected span is blank.", field="span")
+    if article.claims.filter(span_start=start, span_end=end).exists():
+        raise ClaimsError("That span is already a claim.", field="span")
+    claim = Claim.objects.create(
+        article=article,
+        text=text,
+        span_start=start,
+        span_end=end,
+        claimant=claimant,
+        claim_date=article.published,
+        origin=Claim.Origin.MANUAL,
+    )
+    return claim
+
+
+@transaction.atomic
+def decide_similarity(*, link_id: int, actor, decision: str) -> SimilarClaim:
+    """An editor confirms or rejects a similarity link; re-runs never undo the decision."""
+    _require_perm(
+        actor, "claims.change_similarclaim", "Only an editor can confirm or reject links."
+    )
+    if decision not in (SimilarClaim.Decision.CONFIRMED, SimilarClaim.Decision.REJECTED):
+        raise ClaimsError("Decide 'confirmed' or 'rejected'.", field="decision")
+    link = SimilarClaim.objects.select_for_update().get(pk=link_id)
+    link.decision = decision
+    link.decided_by = actor
+    link.decided_at = timezone.now()
+    link.save(update_fields=["decision", "decided_by", "decided_at"])
+    return link

@@ -1,0 +1,101 @@
+"""schema.org ClaimReview for a published claim: one builder for the API and the pages,
+following what Google's fact-check markup documents (required: claimReviewed,
+reviewRating, url; recommended: author, datePublished, itemReviewed)."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.urls import reverse
+
+from claims.models import Claim, Claimant
+from reviews.models import Verdict
+
+
+def site_base(request=None) -> str:
+    """The absolute root links are built on: FACTCHECK_SITE_URL, else the request's host."""
+    if settings.FACTCHECK_SITE_URL:
+        return settings.FACTCHECK_SITE_URL.rstrip("/")
+    if request is not None:
+        return request.build_absolute_uri("/").rstrip("/")
+    return "http://127.0.0.1:8000"
+
+
+def public_verdicts(claim: Claim) -> list[Verdict]:
+    """Approved and superseded verdicts, oldest first (uses the selector's prefetch)."""
+    if hasattr(claim, "public_verdicts"):
+        return claim.public_verdicts
+    return list(
+        claim.verdicts.filter(state__in=[Verdict.State.APPROVED, Verdict.State.SUPERSEDED])
+        .select_related("rating")
+        .order_by("approved_at", "id")
+    )
+
+
+def _claimant(claimant: Claimant | None) -> dict | None:
+    if claimant is None:
+        return None
+    kind = "Organization" if claimant.kind == Claimant.Kind.ORGANIZATION else "Person"
+    data = {"@type": kind, "name": claimant.name}
+    if claimant.role and kind == "Person":
+        data["jobTitle"] = claimant.role
+    return data
+
+
+def _appearance(claim: Claim) -> dict | None:
+    article = claim.article
+    if article is None:
+        return {"@type": "CreativeWork", "url": claim.source_url}
+    if not article.url:
+        return None
+    work = {"@type": "CreativeWork", "url": article.url}
+    if article.title:
+        work["headline"] = article.title
+    if article.published:
+        work["datePublished"] = article.published.isoformat()
+    if article.outlet_id:
+        work["publisher"] = {"@type": "Organization", "name": article.outlet.name}
+    return work
+
+
+def claim_review(claim: Claim, *, request=None) -> dict | None:
+    """The ClaimReview of a published claim, or None when it has no approved verdict."""
+    verdicts = public_verdicts(claim)
+    current = next((v for v in reversed(verdicts) if v.state == Verdict.State.APPROVED), None)
+    if current is None:
+        return None
+    first = verdicts[0]
+    rating = current.rating
+    review_rating = {"@type": "Rating", "alternateName": rating.label}
+    if rating.is_ordinal:
+        review_rating.update(
+            ratingValue=rating.value, bestRating=rating.best_value, worstRating=rating.worst_value
+        )
+    item = {"@type": "Claim"}
+    author = _claimant(claim.claimant)
+    if author:
+        item["author"] = author
+    claim_date = claim.claim_date or (claim.article.published if claim.article_id else None)
+    if claim_date:
+        item["datePublished"] = claim_date.isoformat()
+    appearance = _appearance(claim)
+    if appearance:
+        item["appearance"] = [appearance]
+        item["firstAppearance"] = appearance
+    data = {
+        "@context": "https://schema.org",
+        "@type": "ClaimReview",
+        "url": site_base(request) + reverse("public-claim", args=[claim.pk]),
+        "claimReviewed": claim.text,
+        "reviewRating": review_rating,
+        "author": {
+            "@type": "Organization",
+            "name": settings.FACTCHECK_ORG_NAME,
+            "url": settings.FACTCHECK_ORG_URL,
+        },
+        "datePublished": first.approved_at.date().isoformat(),
+        "itemReviewed": item,
+        "reviewBody": current.summary,
+    }
+    if current is not first:  # corrected: say when
+        data["dateModified"] = current.approved_at.isoformat()
+    return data
