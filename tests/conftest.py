@@ -7,6 +7,13 @@ import pytest
 from tests.factories import ArticleFactory, ClaimFactory, RatingFactory, UserFactory
 
 
+@pytest.fixture(autouse=True)
+def _fast_password_hashing(settings):
+    # Every standing user hashes a password; the production hasher's deliberate slowness
+    # (about half a second each) would dominate tests that build several users per case.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
 @pytest.fixture
 def reviewer(db):
     return UserFactory(username="rita", role="Reviewer")
