@@ -60,9 +60,9 @@ def proposed_claim(reviewer, rating):
     return claim
 
 
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+@pytest.mark.django_db(transaction=True)
 def test_publish_and_send_back_at_once_one_wins_and_the_other_sees_the_new_state(
-    reviewer, editor, other_editor
+    restore_roles, reviewer, editor, other_editor
 ):
     rating = RatingFactory()
     outcomes = set()
@@ -103,8 +103,8 @@ def test_publish_and_send_back_at_once_one_wins_and_the_other_sees_the_new_state
     print(f"winners over {ROUNDS} rounds: {sorted(outcomes)}")
 
 
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)
-def test_two_takes_at_once_one_reviewer_gets_the_claim(reviewer, other_reviewer):
+@pytest.mark.django_db(transaction=True)
+def test_two_takes_at_once_one_reviewer_gets_the_claim(restore_roles, reviewer, other_reviewer):
     for _ in range(ROUNDS):
         claim = ClaimFactory()
         results = race(
