@@ -202,7 +202,9 @@ class WorkflowForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 3, "cols": 60}),
         help_text="For publishing a reopened claim: the public note on what changed.",
     )
-    version = forms.IntegerField(widget=forms.HiddenInput)
+    # The version the form was rendered from; without it the step is not checked for a
+    # stale copy (as in the API without If-Match).
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
 
     def __init__(self, *args, available: list[str], **kwargs):
         super().__init__(*args, **kwargs)
@@ -320,6 +322,13 @@ class ClaimAdmin(RefusalAsMessageMixin, ReadOnlyHistoryAdmin):
                     label = dict(Action.choices)[data["action"]]
                     self.message_user(request, f"{label}: done.", messages.SUCCESS)
                     return redirect(change_url)
+            else:
+                for field, errors in form.errors.items():
+                    name = form.fields[field].label if field in form.fields else ""
+                    for error in errors:
+                        self.message_user(
+                            request, f"{name}: {error}" if name else error, messages.ERROR
+                        )
         else:
             initial = {"action": request.GET.get("action"), "version": claim.version}
             form = WorkflowForm(initial=initial, available=available)

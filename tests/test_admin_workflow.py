@@ -361,3 +361,19 @@ def test_an_outsider_cannot_reach_the_workflow_form(client, outsider, reviewer):
     assert response.status_code == 403
     claim.refresh_from_db()
     assert claim.assignee == reviewer
+
+
+def test_a_hand_made_workflow_post_without_a_form_is_refused_with_a_message(client, reviewer):
+    claim = drafted(reviewer)
+    services.propose(claim_id=claim.pk, actor=reviewer)
+    client.force_login(reviewer)
+    # No version (the reviewer was never shown a form): the service still decides.
+    response = client.post(workflow_url(claim), {"action": "publish"}, follow=True)
+    assert response.status_code == 200
+    assert "Only an editor can publish a verdict." in shown_messages(response)
+    # An action that does not exist is a message too.
+    response = client.post(workflow_url(claim), {"action": "approve"}, follow=True)
+    assert response.status_code == 200
+    assert any("approve" in m and "valid choice" in m for m in shown_messages(response))
+    claim.refresh_from_db()
+    assert claim.status == Claim.Status.PROPOSED
