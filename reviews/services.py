@@ -174,7 +174,10 @@ def _open_verdict(claim: Claim) -> Verdict | None:
 
 
 def _after_commit(fn: Callable[[], object]) -> None:
-    transaction.on_commit(fn)
+    # robust: the write is committed by now; a side effect that fails (no network for an
+    # in-process archive fetch, a mail server down, a broker away) is logged by Django and
+    # must not turn the committed step into an error for the person who took it.
+    transaction.on_commit(fn, robust=True)
 
 
 # -- the actions ------------------------------------------------------------------------

@@ -30,13 +30,27 @@ def _embedded_default(settings):
 
 
 @pytest.fixture(autouse=True)
-def _no_network(monkeypatch):
-    """The outside world: any fetch at seed time fails the test."""
+def _tasks_in_process(settings):
+    # As on the embedded default, where `make run` seeds: tasks run in this process, so a
+    # queued archive would fetch right here (and be seen by `fetched`).
+    from factcheck.celery import app
+
+    app.conf.task_always_eager = True
+    yield
+    app.conf.task_always_eager = settings.CELERY_TASK_ALWAYS_EAGER
+
+
+@pytest.fixture(autouse=True)
+def fetched(monkeypatch):
+    """The outside world: every page fetch is recorded (and fails, as offline)."""
+    urls: list[str] = []
 
     def fetch(url):
-        raise AssertionError(f"seed_demo fetched {url}")
+        urls.append(url)
+        raise OSError("no network here")
 
     monkeypatch.setattr("reviews.tasks.fetch", fetch)
+    return urls
 
 
 def seed(capsys=None) -> str:
@@ -60,12 +74,15 @@ def claim_of(name: str) -> Claim:
 
 
 def test_worked_examples_end_in_their_states_and_a_second_run_adds_nothing(
-    capsys, django_capture_on_commit_callbacks
+    capsys, django_capture_on_commit_callbacks, fetched, mailoutbox
 ):
     call_command("load_articles", str(ROOT / "fixtures" / "articles"), verbosity=0)
     with django_capture_on_commit_callbacks(execute=True):
         out = seed(capsys)
     assert "Worked examples: 4 played" in out
+    assert fetched == []  # no evidence page was fetched at seed time
+    # The one assignment among the examples told the reviewer, after commit.
+    assert [m.to for m in mailoutbox] == [["reviewer@example.org"]]
     first = counts()
 
     with django_capture_on_commit_callbacks(execute=True) as callbacks:
@@ -147,3 +164,17 @@ def test_a_step_the_workflow_refuses_is_named_and_nothing_of_its_example_stays(t
     assert claim.status == Claim.Status.NEW
     assert not claim.transitions.exists()
     assert not claim.evidence.exists()
+
+
+def test_archiving_the_examples_evidence_is_opt_in(
+    django_capture_on_commit_callbacks, fetched, tmp_path
+):
+    call_command("load_articles", str(ROOT / "fixtures" / "articles"), verbosity=0)
+    path = tmp_path / "examples.json"
+    path.write_text(json.dumps({"examples": [EXAMPLES[2]]}))
+    with django_capture_on_commit_callbacks(execute=True):
+        call_command("seed_demo", examples=str(path), archive=True)
+    # Offline, the fetches fail; they are logged and the example is still played.
+    evidence_urls = [s["evidence"]["url"] for s in EXAMPLES[2]["steps"] if "evidence" in s]
+    assert set(fetched) == set(evidence_urls)
+    assert claim_of(EXAMPLES[2]["name"]).status == Claim.Status.PUBLISHED

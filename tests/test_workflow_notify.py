@@ -64,3 +64,24 @@ def test_taking_a_claim_or_assigning_it_to_oneself_mails_nobody(
     # ...while a real assignment in the same run does mail.
     services.assign(claim_id=ClaimFactory().pk, actor=editor, assignee=other_reviewer)
     assert [m.to for m in mailoutbox] == [[other_reviewer.email]]
+
+
+def test_a_failing_side_effect_does_not_undo_or_break_the_step(editor, reviewer, monkeypatch):
+    """Offline, the in-process archive fetch fails: the evidence stays and the call returns."""
+    claim = ClaimFactory()
+    services.take(claim_id=claim.pk, actor=reviewer)
+    fetched = []
+
+    def fetch(url):  # the network, which this machine may not have
+        fetched.append(url)
+        raise OSError("network is unreachable")
+
+    monkeypatch.setattr("reviews.tasks.fetch", fetch)
+    evidence = services.add_evidence(
+        claim_id=claim.pk,
+        actor=reviewer,
+        url="https://press.un.org/en/2022/ga12407.doc.htm",
+        title="GA/12407",
+    )
+    assert fetched == ["https://press.un.org/en/2022/ga12407.doc.htm"]
+    assert claim.evidence.get() == evidence
