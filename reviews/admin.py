@@ -96,6 +96,9 @@ class EvidenceInline(admin.TabularInline):
     can_delete = False
     show_change_link = True
 
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("added_by")
+
     def has_add_permission(self, request, obj=None):
         return False
 
@@ -117,6 +120,13 @@ class VerdictInline(admin.TabularInline):
     can_delete = False
     show_change_link = True
 
+    def get_queryset(self, request):
+        return (
+            super()
+            .get_queryset(request)
+            .select_related("rating", "author", "approver", "supersedes__rating")
+        )
+
     def has_add_permission(self, request, obj=None):
         return False
 
@@ -127,6 +137,9 @@ class TransitionInline(admin.TabularInline):
     readonly_fields = fields
     extra = 0
     can_delete = False
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("actor", "assignee")
 
     def has_add_permission(self, request, obj=None):
         return False
