@@ -39,6 +39,16 @@ def test_assigning_mails_the_assignee_after_commit(editor, reviewer, mailoutbox)
     assert mail.to == [reviewer.email]
     assert f"Claim #{claim.pk} is assigned to you" in mail.subject
     assert claim.text in mail.body
+    assert f"From: {claim.article.title}" in mail.body
+
+
+def test_the_mail_links_to_the_claim_when_the_site_url_is_known(
+    editor, reviewer, mailoutbox, settings
+):
+    settings.FACTCHECK_SITE_URL = "https://desk.example/"
+    claim = ClaimFactory()
+    services.assign(claim_id=claim.pk, actor=editor, assignee=reviewer)
+    assert f"https://desk.example/admin/claims/claim/{claim.pk}/change/" in mailoutbox[0].body
 
 
 def test_a_rolled_back_assignment_mails_nobody(editor, reviewer, mailoutbox):
