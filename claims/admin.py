@@ -3,8 +3,13 @@ shows evidence and verdicts inline, lives in reviews.admin (reviews builds on cl
 
 from __future__ import annotations
 
-from django.contrib import admin
+from django import forms
+from django.contrib import admin, messages
+from django.core.exceptions import ValidationError
+from django.http import HttpResponseRedirect
 
+from claims import services
+from claims.loading import InputError, Source, load_article
 from claims.models import Article, Claim, Claimant, Outlet, SimilarClaim
 
 
@@ -26,8 +31,42 @@ class ClaimInline(admin.TabularInline):
         return False
 
 
+class ArticleAdminForm(forms.ModelForm):
+    """A new article is checked as the loader checks it (url, text, duplicates)."""
+
+    class Meta:
+        model = Article
+        fields = ["url", "title", "outlet", "byline", "published", "language", "body"]
+
+    def article_input(self) -> services.ArticleInput:
+        data = self.cleaned_data
+        return services.ArticleInput(
+            text=data.get("body") or "",
+            title=data.get("title") or "",
+            url=data.get("url") or None,
+            outlet=data["outlet"].name if data.get("outlet") else None,
+            byline=data.get("byline") or "",
+            published=data.get("published"),
+            language=data.get("language") or "en",
+        )
+
+    def clean(self):
+        cleaned = super().clean()
+        if self.instance.pk is not None or self.errors:
+            return cleaned
+        try:
+            checked = services.validate_article_input(self.article_input())
+        except services.ClaimsError as error:
+            raise ValidationError(error.message) from None
+        existing, _ = services.find_article(checked)
+        if existing is not None:
+            raise ValidationError(f"This article is already stored (#{existing.pk}).")
+        return cleaned
+
+
 @admin.register(Article)
 class ArticleAdmin(admin.ModelAdmin):
+    form = ArticleAdminForm
     list_display = ["title", "outlet", "published", "url", "created_at"]
     list_filter = ["outlet", "language", "published"]
     search_fields = ["title", "url", "body", "byline"]
@@ -36,11 +75,29 @@ class ArticleAdmin(admin.ModelAdmin):
     date_hierarchy = "published"
     inlines = [ClaimInline]
 
+    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
+        try:
+            return super().changeform_view(request, object_id, form_url, extra_context)
+        except InputError as error:  # form.clean checked the same; only a race gets here
+            self.message_user(request, error.problem, messages.ERROR)
+            return HttpResponseRedirect(request.get_full_path())
+
     def get_readonly_fields(self, request, obj=None):
         # The body is what every claim span points into: changing it would break them.
         if obj is not None:
             return [*self.readonly_fields, "body"]
         return self.readonly_fields
+
+    def save_model(self, request, obj, form, change):
+        if change:
+            super().save_model(request, obj, form, change)
+            return
+        # A new article takes the loader's one path: normalised url, content hash, and
+        # its claims found by the extractor.
+        result = load_article(Source(where="admin", data=form.article_input()))
+        obj.pk, obj.content_hash = result.article.pk, result.article.content_hash
+        obj.created_at = result.article.created_at
+        obj._state.adding = False
 
 
 @admin.register(Claimant)
@@ -50,8 +107,21 @@ class ClaimantAdmin(admin.ModelAdmin):
     search_fields = ["name", "role"]
 
 
+class SimilarClaimAdminForm(forms.ModelForm):
+    class Meta:
+        model = SimilarClaim
+        fields = ["decision"]
+
+    def clean_decision(self):
+        decision = self.cleaned_data["decision"]
+        if "decision" in self.changed_data and decision == SimilarClaim.Decision.PENDING:
+            raise ValidationError("Decide 'confirmed' or 'rejected'.")
+        return decision
+
+
 @admin.register(SimilarClaim)
 class SimilarClaimAdmin(admin.ModelAdmin):
+    form = SimilarClaimAdminForm
     list_display = ["from_claim", "to_claim", "score", "conflicting", "decision", "decided_by"]
     list_filter = ["conflicting", "decision"]
     search_fields = ["from_claim__text", "to_claim__text"]
@@ -66,3 +136,13 @@ class SimilarClaimAdmin(admin.ModelAdmin):
         "decided_at",
         "created_at",
     ]
+
+    def has_add_permission(self, request):
+        # Links come from the similarity task; people only decide on them.
+        return False
+
+    def save_model(self, request, obj, form, change):
+        if "decision" in form.changed_data:
+            services.decide_similarity(
+                link_id=obj.pk, actor=request.user, decision=form.cleaned_data["decision"]
+            )

@@ -118,6 +118,10 @@ else:
             # IMMEDIATE takes the write lock at BEGIN, so a service's read-check-write
             # cannot interleave with another writer's (SQLite has no SELECT FOR UPDATE).
             "OPTIONS": {"timeout": 20, "transaction_mode": "IMMEDIATE"},
+            # A file, not the default shared-cache memory database: shared cache has
+            # table locks that fail at once instead of waiting, so tests of two
+            # connections racing would not see SQLite's real locking.
+            "TEST": {"NAME": str(VAR_DIR / "test.sqlite3")},
         }
     }
 DATABASES["default"]["ATOMIC_REQUESTS"] = False

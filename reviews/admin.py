@@ -1,13 +1,91 @@
-"""Admin for claims (with their evidence, verdicts and history), ratings, evidence,
-verdicts and the read-only transition log. Workflow changes go through reviews.services."""
+"""Admin for claims (with their evidence, verdicts, history and workflow), ratings,
+evidence, verdicts and the read-only transition log.
+
+The admin parses input and calls reviews.services; it never sets a status or writes
+evidence or verdicts itself. A refusal is a form error or a message, never a 500: form
+`clean` runs the service's own checks, and the rare refusal that only the locked write
+can see (someone acted in between) is caught around the change view, which rolls the
+request's transaction back and shows the service's message.
+"""
 
 from __future__ import annotations
 
-from django.contrib import admin
+from django import forms
+from django.contrib import admin, messages
+from django.contrib.admin.utils import unquote
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Permission
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Q
+from django.http import HttpResponseRedirect
+from django.shortcuts import redirect
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
 from simple_history.admin import SimpleHistoryAdmin
 
 from claims.models import Claim
+from reviews import services
 from reviews.models import Evidence, Rating, Transition, Verdict
+
+Action = Transition.Action
+
+
+class ReadOnlyHistoryAdmin(SimpleHistoryAdmin):
+    """Field history is a record to read: the revert form would write around the services."""
+
+    def revert_disabled(self, request, obj=None):
+        return True
+
+    def has_change_history_permission(self, request, obj=None):
+        return False
+
+    def history_form_view(self, request, object_id, version_id, extra_context=None):
+        if request.method == "POST":
+            raise PermissionDenied("History is read-only.")
+        return super().history_form_view(request, object_id, version_id, extra_context)
+
+
+class RefusalAsMessageMixin:
+    """Turn a refusal raised by the locked write into a message and a redirect.
+
+    The change view runs in a transaction; the exception leaves it, so nothing the request
+    wrote stays.
+    """
+
+    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
+        try:
+            return super().changeform_view(request, object_id, form_url, extra_context)
+        except services.WorkflowError as error:
+            self.message_user(request, error.message, messages.ERROR)
+            return HttpResponseRedirect(request.get_full_path())
+
+    def delete_view(self, request, object_id, extra_context=None):
+        try:
+            return super().delete_view(request, object_id, extra_context)
+        except services.WorkflowError as error:
+            self.message_user(request, error.message, messages.ERROR)
+            return HttpResponseRedirect(request.get_full_path())
+
+
+def _form_error(error: services.WorkflowError) -> ValidationError:
+    return ValidationError(error.message, code=error.code)
+
+
+def reviewer_choices():
+    """Active people who may review claims: the only ones a claim can be assigned to."""
+    perm = Permission.objects.filter(
+        content_type__app_label="reviews", codename="propose_verdict"
+    ).first()
+    return (
+        get_user_model()
+        .objects.filter(is_active=True)
+        .filter(Q(is_superuser=True) | Q(groups__permissions=perm) | Q(user_permissions=perm))
+        .distinct()
+        .order_by("username")
+    )
+
+
+# -- inlines on the claim page ----------------------------------------------------------
 
 
 class EvidenceInline(admin.TabularInline):
@@ -18,17 +96,36 @@ class EvidenceInline(admin.TabularInline):
     can_delete = False
     show_change_link = True
 
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("added_by")
+
     def has_add_permission(self, request, obj=None):
         return False
 
 
 class VerdictInline(admin.TabularInline):
     model = Verdict
-    fields = ["rating", "summary", "state", "author", "approver", "approved_at", "correction_note"]
+    fields = [
+        "rating",
+        "summary",
+        "state",
+        "author",
+        "approver",
+        "approved_at",
+        "supersedes",
+        "correction_note",
+    ]
     readonly_fields = fields
     extra = 0
     can_delete = False
     show_change_link = True
+
+    def get_queryset(self, request):
+        return (
+            super()
+            .get_queryset(request)
+            .select_related("rating", "author", "approver", "supersedes__rating")
+        )
 
     def has_add_permission(self, request, obj=None):
         return False
@@ -36,21 +133,107 @@ class VerdictInline(admin.TabularInline):
 
 class TransitionInline(admin.TabularInline):
     model = Transition
-    fields = ["created_at", "action", "from_status", "to_status", "actor", "comment"]
+    fields = ["created_at", "action", "from_status", "to_status", "actor", "assignee", "comment"]
     readonly_fields = fields
     extra = 0
     can_delete = False
 
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("actor", "assignee")
+
     def has_add_permission(self, request, obj=None):
         return False
 
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+# -- claims -----------------------------------------------------------------------------
+
+
+class ClaimAdminForm(forms.ModelForm):
+    """Edits of claimant and date go through services.update_claim with the version seen."""
+
+    version_seen = forms.IntegerField(widget=forms.HiddenInput)
+    actor = None  # set per request by ClaimAdmin.get_form
+
+    class Meta:
+        model = Claim
+        fields = ["claimant", "claim_date"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["version_seen"].initial = self.instance.version
+
+    def edited_fields(self) -> list[str]:
+        return [name for name in self.changed_data if name in ("claimant", "claim_date")]
+
+    def clean(self):
+        cleaned = super().clean()
+        if not self.edited_fields():
+            return cleaned
+        try:
+            services.check_can_work_on(actor=self.actor, claim=self.instance)
+        except services.WorkflowError as error:
+            raise _form_error(error) from None
+        seen = cleaned.get("version_seen")
+        if seen is not None and seen != self.instance.version:
+            raise ValidationError(
+                f"This claim has changed since you loaded it (your copy is version {seen}, "
+                f"the current one is {self.instance.version}). Reload and try again.",
+                code="stale_version",
+            )
+        return cleaned
+
+
+class WorkflowActionField(forms.ChoiceField):
+    """Offers only the actions this user may take now, but hands any known action to the
+    service, so that a refused one is refused with the service's own words."""
+
+    def valid_value(self, value):
+        return value in Action.values
+
+
+class WorkflowForm(forms.Form):
+    action = WorkflowActionField(label="Action")
+    comment = forms.CharField(
+        label="Comment or reason",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3, "cols": 60}),
+        help_text="Required to dismiss, send back or reopen.",
+    )
+    assignee = forms.ModelChoiceField(
+        queryset=get_user_model().objects.none(),
+        required=False,
+        help_text="For assign: the reviewer who gets the claim.",
+    )
+    duplicate_of = forms.IntegerField(
+        required=False, min_value=1, help_text="For dismiss: the claim number this repeats."
+    )
+    correction_note = forms.CharField(
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3, "cols": 60}),
+        help_text="For publishing a reopened claim: the public note on what changed.",
+    )
+    # The version the form was rendered from; without it the step is not checked for a
+    # stale copy (as in the API without If-Match).
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+    def __init__(self, *args, available: list[str], **kwargs):
+        super().__init__(*args, **kwargs)
+        labels = dict(Action.choices)
+        self.fields["action"].choices = [(a, labels[a]) for a in available]
+        self.fields["assignee"].queryset = reviewer_choices()
+
 
 @admin.register(Claim)
-class ClaimAdmin(SimpleHistoryAdmin):
+class ClaimAdmin(RefusalAsMessageMixin, ReadOnlyHistoryAdmin):
+    form = ClaimAdminForm
     list_display = ["id", "__str__", "status", "assignee", "claimant", "checkworthiness", "article"]
     list_filter = ["status", "assignee", "verdicts__rating", "article__outlet", "origin"]
     search_fields = ["text", "article__title", "claimant__name"]
     list_select_related = ["assignee", "claimant", "article"]
+    autocomplete_fields = ["claimant"]
     readonly_fields = [
         "article",
         "source_url",
@@ -68,10 +251,143 @@ class ClaimAdmin(SimpleHistoryAdmin):
         "updated_at",
     ]
     inlines = [EvidenceInline, VerdictInline, TransitionInline]
+    actions = ["take_claims", "propose_verdicts", "publish_verdicts", "restore_claims"]
+    history_list_display = ["status", "assignee", "version"]
 
     def has_add_permission(self, request):
         # Claims come from articles (load_articles, the API) or the reviewer pages.
         return False
+
+    def has_workflow_permission(self, request) -> bool:
+        return any(
+            request.user.has_perm(f"reviews.{codename}")
+            for codename in ("take_claim", "propose_verdict", "review_verdict", "dismiss_claim")
+        )
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        form = super().get_form(request, obj, change=change, **kwargs)
+        form.actor = request.user  # a fresh class per request, so this is not shared
+        return form
+
+    def save_model(self, request, obj, form, change):
+        edited = {name: form.cleaned_data[name] for name in form.edited_fields()}
+        if edited:
+            updated = services.update_claim(
+                claim_id=obj.pk,
+                actor=request.user,
+                expected_version=form.cleaned_data["version_seen"],
+                **edited,
+            )
+            obj.version = updated.version
+
+    def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
+        if obj is not None:
+            labels = dict(Action.choices)
+            context["workflow_actions"] = [
+                (action, labels[action]) for action in services.available_actions(request.user, obj)
+            ]
+            context["can_work_on"] = services.can_work_on(request.user, obj)
+        return super().render_change_form(request, context, add, change, form_url, obj)
+
+    # -- the workflow form: one page for every action, calling services.perform
+
+    def get_urls(self):
+        return [
+            path(
+                "<path:object_id>/workflow/",
+                self.admin_site.admin_view(self.workflow_view),
+                name="claims_claim_workflow",
+            ),
+            *super().get_urls(),
+        ]
+
+    def workflow_view(self, request, object_id):
+        claim = self.get_object(request, unquote(object_id))
+        if claim is None:
+            return self._get_obj_does_not_exist_redirect(request, self.opts, object_id)
+        if not self.has_view_permission(request, claim):
+            raise PermissionDenied
+        change_url = reverse("admin:claims_claim_change", args=[claim.pk])
+        available = services.available_actions(request.user, claim)
+        if request.method == "POST":
+            form = WorkflowForm(request.POST, available=available)
+            if form.is_valid():
+                data = form.cleaned_data
+                try:
+                    services.perform(
+                        data["action"],
+                        claim_id=claim.pk,
+                        actor=request.user,
+                        comment=data["comment"],
+                        assignee=data["assignee"],
+                        correction_note=data["correction_note"],
+                        duplicate_of=data["duplicate_of"],
+                        expected_version=data["version"],
+                    )
+                except services.WorkflowError as error:
+                    self.message_user(request, error.message, messages.ERROR)
+                    claim.refresh_from_db()
+                    available = services.available_actions(request.user, claim)
+                    form = WorkflowForm(
+                        initial={**data, "version": claim.version}, available=available
+                    )
+                else:
+                    label = dict(Action.choices)[data["action"]]
+                    self.message_user(request, f"{label}: done.", messages.SUCCESS)
+                    return redirect(change_url)
+            else:
+                for field, errors in form.errors.items():
+                    name = form.fields[field].label if field in form.fields else ""
+                    for error in errors:
+                        self.message_user(
+                            request, f"{name}: {error}" if name else error, messages.ERROR
+                        )
+        else:
+            initial = {"action": request.GET.get("action"), "version": claim.version}
+            form = WorkflowForm(initial=initial, available=available)
+        context = {
+            **self.admin_site.each_context(request),
+            "title": f"Workflow: claim #{claim.pk}",
+            "subtitle": None,
+            "opts": self.opts,
+            "original": claim,
+            "form": form,
+            "available": available,
+            "change_url": change_url,
+            "media": self.media + form.media,
+        }
+        return TemplateResponse(request, "admin/claims/claim/workflow.html", context)
+
+    # -- list actions: the steps that need no input
+
+    def _run(self, request, queryset, action: str) -> None:
+        label = dict(Action.choices)[action]
+        done = 0
+        for claim_id in queryset.values_list("pk", flat=True):
+            try:
+                services.perform(action, claim_id=claim_id, actor=request.user)
+            except services.WorkflowError as error:
+                self.message_user(request, f"Claim #{claim_id}: {error.message}", messages.ERROR)
+            else:
+                done += 1
+        if done:
+            self.message_user(request, f"{label}: {done} claim(s).", messages.SUCCESS)
+
+    @admin.action(description="Take the selected claims for review", permissions=["workflow"])
+    def take_claims(self, request, queryset):
+        self._run(request, queryset, Action.TAKE)
+
+    @admin.action(description="Propose the drafted verdicts", permissions=["workflow"])
+    def propose_verdicts(self, request, queryset):
+        self._run(request, queryset, Action.PROPOSE)
+
+    @admin.action(description="Publish the proposed verdict", permissions=["workflow"])
+    def publish_verdicts(self, request, queryset):
+        self._run(request, queryset, Action.PUBLISH)
+
+    @admin.action(description="Restore the selected dismissed claims", permissions=["workflow"])
+    def restore_claims(self, request, queryset):
+        self._run(request, queryset, Action.RESTORE)
 
 
 @admin.register(Rating)
@@ -81,12 +397,40 @@ class RatingAdmin(admin.ModelAdmin):
     prepopulated_fields = {"slug": ["label"]}
 
 
+# -- evidence ---------------------------------------------------------------------------
+
+
+class EvidenceAdminForm(forms.ModelForm):
+    actor = None  # set per request by EvidenceAdmin.get_form
+
+    class Meta:
+        model = Evidence
+        fields = ["claim", "url", "title", "publisher", "quote", "kind", "stance"]
+
+    def target_claim(self) -> Claim | None:
+        if self.instance.pk is not None:
+            return self.instance.claim
+        return self.cleaned_data.get("claim")
+
+    def clean(self):
+        cleaned = super().clean()
+        claim = self.target_claim()
+        if claim is not None and (self.instance.pk is None or self.has_changed()):
+            try:
+                services.check_can_work_on(actor=self.actor, claim=claim)
+            except services.WorkflowError as error:
+                raise _form_error(error) from None
+        return cleaned
+
+
 @admin.register(Evidence)
-class EvidenceAdmin(SimpleHistoryAdmin):
+class EvidenceAdmin(RefusalAsMessageMixin, ReadOnlyHistoryAdmin):
+    form = EvidenceAdminForm
     list_display = ["title", "claim", "kind", "stance", "publisher", "added_by", "archived_at"]
     list_filter = ["kind", "stance", "archive_status"]
     search_fields = ["title", "url", "quote", "publisher", "claim__text"]
     list_select_related = ["claim", "added_by"]
+    autocomplete_fields = ["claim"]
     readonly_fields = [
         "added_by",
         "archived_at",
@@ -97,14 +441,93 @@ class EvidenceAdmin(SimpleHistoryAdmin):
         "created_at",
         "updated_at",
     ]
+    history_list_display = ["url", "stance", "kind"]
+
+    def get_readonly_fields(self, request, obj=None):
+        # Evidence belongs to the claim it was gathered for; it is not moved.
+        if obj is not None:
+            return ["claim", *self.readonly_fields]
+        return self.readonly_fields
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        form = super().get_form(request, obj, change=change, **kwargs)
+        form.actor = request.user
+        return form
+
+    def has_delete_permission(self, request, obj=None):
+        allowed = super().has_delete_permission(request, obj)
+        return allowed and (obj is None or services.can_work_on(request.user, obj.claim))
+
+    def save_model(self, request, obj, form, change):
+        fields = {
+            name: form.cleaned_data[name]
+            for name in services.EVIDENCE_FIELDS
+            if name in form.cleaned_data and (not change or name in form.changed_data)
+        }
+        if change:
+            if fields:
+                services.update_evidence(evidence_id=obj.pk, actor=request.user, **fields)
+            return
+        created = services.add_evidence(
+            claim_id=form.cleaned_data["claim"].pk, actor=request.user, **fields
+        )
+        # The admin goes on with `obj` (the log entry, the redirect): make it the new row.
+        obj.pk, obj.added_by, obj.created_at = created.pk, created.added_by, created.created_at
+        obj._state.adding = False
+
+    def delete_model(self, request, obj):
+        services.remove_evidence(evidence_id=obj.pk, actor=request.user)
+
+    def delete_queryset(self, request, queryset):
+        for evidence_id in queryset.values_list("pk", flat=True):
+            try:
+                services.remove_evidence(evidence_id=evidence_id, actor=request.user)
+            except services.WorkflowError as error:
+                self.message_user(
+                    request, f"Evidence #{evidence_id}: {error.message}", messages.ERROR
+                )
+
+
+# -- verdicts ---------------------------------------------------------------------------
+
+
+class VerdictAdminForm(forms.ModelForm):
+    actor = None  # set per request by VerdictAdmin.get_form
+
+    class Meta:
+        model = Verdict
+        fields = ["claim", "rating", "summary", "rationale", "correction_note"]
+
+    def clean(self):
+        cleaned = super().clean()
+        claim = self.instance.claim if self.instance.pk else cleaned.get("claim")
+        if claim is None:
+            return cleaned
+        try:
+            services.check_can_draft_verdict(actor=self.actor, claim=claim)
+        except services.WorkflowError as error:
+            raise _form_error(error) from None
+        if self.instance.pk is None:
+            open_verdict = claim.verdicts.filter(
+                state__in=[Verdict.State.DRAFT, Verdict.State.PROPOSED]
+            ).first()
+            if open_verdict is not None:
+                raise ValidationError(
+                    f"This claim already has a draft verdict (#{open_verdict.pk}): change "
+                    "that one instead.",
+                    code="conflict",
+                )
+        return cleaned
 
 
 @admin.register(Verdict)
-class VerdictAdmin(SimpleHistoryAdmin):
+class VerdictAdmin(RefusalAsMessageMixin, ReadOnlyHistoryAdmin):
+    form = VerdictAdminForm
     list_display = ["claim", "rating", "summary", "state", "author", "approver", "approved_at"]
     list_filter = ["state", "rating"]
     search_fields = ["summary", "rationale", "claim__text"]
     list_select_related = ["claim", "rating", "author", "approver"]
+    autocomplete_fields = ["claim"]
     readonly_fields = [
         "state",
         "author",
@@ -116,6 +539,41 @@ class VerdictAdmin(SimpleHistoryAdmin):
         "created_at",
         "updated_at",
     ]
+    # The rating is a column of the history page, so a changed rating is seen at a glance
+    # (the Changes column lists every changed field as well).
+    history_list_display = ["rating", "state", "summary"]
+
+    def get_readonly_fields(self, request, obj=None):
+        if obj is not None:
+            return ["claim", *self.readonly_fields]
+        return self.readonly_fields
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        form = super().get_form(request, obj, change=change, **kwargs)
+        form.actor = request.user
+        return form
+
+    def has_change_permission(self, request, obj=None):
+        # Only a draft is edited. A proposal waits for its editor; an approved verdict is
+        # never edited in place (a correction is a new verdict that supersedes it).
+        allowed = super().has_change_permission(request, obj)
+        return allowed and (obj is None or obj.state == Verdict.State.DRAFT)
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    def save_model(self, request, obj, form, change):
+        data = form.cleaned_data
+        saved = services.save_verdict_draft(
+            claim_id=obj.claim_id if change else data["claim"].pk,
+            actor=request.user,
+            rating=data["rating"],
+            summary=data["summary"],
+            rationale=data["rationale"],
+            correction_note=data.get("correction_note", ""),
+        )
+        obj.pk, obj.author, obj.created_at = saved.pk, saved.author, saved.created_at
+        obj._state.adding = False
 
 
 @admin.register(Transition)

@@ -12,6 +12,7 @@ from collections.abc import Callable
 from datetime import date
 
 from django.contrib.auth.models import AbstractBaseUser
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
@@ -147,7 +148,7 @@ def _move(
     from_status = claim.status
     claim.status = to
     claim.version += 1
-    claim._change_reason = action  # for simple_history
+    _record_history(claim, actor, action)
     claim.save(update_fields=["status", "version", "updated_at", *fields])
     return Transition.objects.create(
         claim=claim,
@@ -161,12 +162,22 @@ def _move(
     )
 
 
+def _record_history(obj: Claim | Evidence | Verdict, actor: AbstractBaseUser, reason: str) -> None:
+    # simple_history takes the user from the request middleware, which commands, tasks and
+    # tests do not have: name the actor and the step on the row itself.
+    obj._history_user = actor
+    obj._change_reason = reason
+
+
 def _open_verdict(claim: Claim) -> Verdict | None:
     return claim.verdicts.filter(state__in=[Verdict.State.DRAFT, Verdict.State.PROPOSED]).first()
 
 
 def _after_commit(fn: Callable[[], object]) -> None:
-    transaction.on_commit(fn)
+    # robust: the write is committed by now; a side effect that fails (no network for an
+    # in-process archive fetch, a mail server down, a broker away) is logged by Django and
+    # must not turn the committed step into an error for the person who took it.
+    transaction.on_commit(fn, robust=True)
 
 
 # -- the actions ------------------------------------------------------------------------
@@ -182,7 +193,9 @@ def take(*, claim_id: int, actor: AbstractBaseUser, expected_version: int | None
         if claim.assignee_id == actor.pk:
             raise WorkflowError("You have already taken this claim.", claim=claim)
         raise WorkflowError(
-            f"Cannot take this claim: it is already assigned to {claim.assignee}.", claim=claim
+            f"Cannot take this claim: it is {claim.get_status_display().lower()} and already "
+            f"assigned to {claim.assignee}.",
+            claim=claim,
         )
     claim.assignee = actor
     _move(
@@ -305,8 +318,9 @@ def propose(
 ) -> Claim:
     """The assignee puts the draft verdict forward for an editor's approval."""
     claim = _lock(claim_id, expected_version)
+    _require_perm(actor, "propose_verdict", claim, "You do not have the right to propose verdicts.")
     _require_state(claim, (Status.IN_REVIEW,), "propose a verdict")
-    if claim.assignee_id != actor.pk or not _has(actor, "propose_verdict"):
+    if claim.assignee_id != actor.pk:
         raise NotPermitted(
             "Only the reviewer this claim is assigned to can propose its verdict.", claim=claim
         )
@@ -332,7 +346,7 @@ def propose(
     verdict.state = Verdict.State.PROPOSED
     verdict.proposed_by = actor
     verdict.proposed_at = timezone.now()
-    verdict._change_reason = "proposed"
+    _record_history(verdict, actor, "proposed")
     verdict.save(update_fields=["state", "proposed_by", "proposed_at", "updated_at"])
     _move(
         claim,
@@ -371,7 +385,7 @@ def send_back(
         )
     comment = _require_text(comment, "A comment for the reviewer", claim)
     verdict.state = Verdict.State.DRAFT
-    verdict._change_reason = "sent back"
+    _record_history(verdict, actor, "sent back")
     verdict.save(update_fields=["state", "updated_at"])
     _move(
         claim,
@@ -415,14 +429,14 @@ def publish(
         # The old verdict stays, marked superseded, before the new one takes its place
         # (the database allows one approved verdict per claim).
         previous.state = Verdict.State.SUPERSEDED
-        previous._change_reason = "superseded"
+        _record_history(previous, actor, "superseded")
         previous.save(update_fields=["state", "updated_at"])
         verdict.supersedes = previous
         verdict.correction_note = note
     verdict.state = Verdict.State.APPROVED
     verdict.approver = actor
     verdict.approved_at = now
-    verdict._change_reason = "approved"
+    _record_history(verdict, actor, "approved")
     verdict.save(
         update_fields=[
             "state",
@@ -457,7 +471,16 @@ def reopen(
     _require_perm(actor, "reopen_claim", claim, "Only an editor can reopen a published claim.")
     _require_state(claim, (Status.PUBLISHED,), "reopen this claim")
     reason = _require_text(reason, "A reason for reopening", claim)
-    _move(claim, action=Action.REOPEN, to=Status.IN_REVIEW, actor=actor, comment=reason)
+    _move(
+        claim,
+        action=Action.REOPEN,
+        to=Status.IN_REVIEW,
+        actor=actor,
+        comment=reason,
+        # The verdict being reconsidered: it stays approved (and public) until the
+        # correction is published.
+        verdict=claim.verdicts.filter(state=Verdict.State.APPROVED).first(),
+    )
     return claim
 
 
@@ -506,21 +529,48 @@ def perform(
 # -- evidence, verdicts and claim edits -------------------------------------------------
 
 
-def _lock_for_work(claim_id: int, actor: AbstractBaseUser, expected_version: int | None) -> Claim:
-    claim = _lock(claim_id, expected_version)
-    if not can_work_on(actor, claim):
-        if claim.status in (Status.PUBLISHED, Status.DISMISSED):
-            raise WorkflowError(
-                f"This claim is {claim.get_status_display().lower()}: it cannot be changed "
-                "unless an editor reopens or restores it.",
-                claim=claim,
-            )
-        raise NotPermitted(
-            "Only the assigned reviewer or an editor can change this claim's evidence, "
-            "verdict or text.",
+def check_can_work_on(*, actor: AbstractBaseUser, claim: Claim) -> None:
+    """Raise the refusal `add_evidence` and friends would raise, without writing anything.
+
+    For forms (the admin's) that want a refusal as a form error before they save.
+    """
+    if can_work_on(actor, claim):
+        return
+    if claim.status in (Status.PUBLISHED, Status.DISMISSED):
+        raise WorkflowError(
+            f"This claim is {claim.get_status_display().lower()}: it cannot be changed "
+            "unless an editor reopens or restores it.",
             claim=claim,
         )
+    raise NotPermitted(
+        "Only the assigned reviewer or an editor can change this claim's evidence, "
+        "verdict or text.",
+        claim=claim,
+    )
+
+
+def check_can_draft_verdict(*, actor: AbstractBaseUser, claim: Claim) -> None:
+    """Raise the refusal `save_verdict_draft` would raise for this actor and claim now."""
+    check_can_work_on(actor=actor, claim=claim)
+    if claim.status != Status.IN_REVIEW:
+        raise WorkflowError(
+            f"Verdicts are drafted while a claim is in review; this one is "
+            f"{claim.get_status_display().lower()}.",
+            claim=claim,
+        )
+
+
+def _lock_for_work(claim_id: int, actor: AbstractBaseUser, expected_version: int | None) -> Claim:
+    claim = _lock(claim_id, expected_version)
+    check_can_work_on(actor=actor, claim=claim)
     return claim
+
+
+def _evidence_claim_id(evidence_id: int) -> int:
+    claim_id = Evidence.objects.filter(pk=evidence_id).values_list("claim_id", flat=True).first()
+    if claim_id is None:
+        raise InvalidInput(f"There is no evidence record #{evidence_id}.", field="evidence")
+    return claim_id
 
 
 EVIDENCE_FIELDS = ("url", "title", "publisher", "quote", "kind", "stance")
@@ -530,14 +580,26 @@ def _clean_evidence(fields: dict, claim: Claim) -> dict:
     unknown = set(fields) - set(EVIDENCE_FIELDS)
     if unknown:
         raise InvalidInput(f"Unknown evidence fields: {', '.join(sorted(unknown))}.", claim=claim)
-    if "kind" in fields and fields["kind"] not in Evidence.Kind.values:
-        raise InvalidInput(f"Unknown evidence kind {fields['kind']!r}.", claim=claim, field="kind")
-    if "stance" in fields and fields["stance"] not in Evidence.Stance.values:
-        raise InvalidInput(f"Unknown stance {fields['stance']!r}.", claim=claim, field="stance")
-    for required in ("url", "title"):
-        if required in fields and not str(fields[required]).strip():
-            raise InvalidInput(f"Evidence needs a {required}.", claim=claim, field=required)
-    return fields
+    cleaned = {}
+    for name, value in fields.items():
+        if isinstance(value, str):
+            value = value.strip()
+        if name in ("url", "title") and not value:
+            raise InvalidInput(f"Evidence needs a {name}.", claim=claim, field=name)
+        # The model field's own validation: http(s) urls, lengths, the kind and stance
+        # choices. Without it a bad value would reach the database as a 500.
+        try:
+            cleaned[name] = Evidence._meta.get_field(name).clean(value, None)
+        except ValidationError as error:
+            label = {"kind": "evidence kind", "stance": "stance"}.get(name, name)
+            raise InvalidInput(
+                f"The {label} is not valid: {' '.join(error.messages)}", claim=claim, field=name
+            ) from None
+    if "url" in cleaned and not cleaned["url"].lower().startswith(("http://", "https://")):
+        raise InvalidInput(
+            "Evidence urls start with http:// or https://.", claim=claim, field="url"
+        )
+    return cleaned
 
 
 @transaction.atomic
@@ -551,8 +613,9 @@ def add_evidence(
     quote: str = "",
     kind: str = Evidence.Kind.OTHER,
     stance: str = Evidence.Stance.CONTEXT,
+    archive: bool = True,
 ) -> Evidence:
-    """Attach a source record to a claim and queue its archiving."""
+    """Attach a source record to a claim and (unless told not to) queue its archiving."""
     claim = _lock_for_work(claim_id, actor, None)
     fields = _clean_evidence(
         {
@@ -565,22 +628,28 @@ def add_evidence(
         },
         claim,
     )
-    evidence = Evidence.objects.create(claim=claim, added_by=actor, **fields)
-    _queue_archive(evidence.pk)
+    evidence = Evidence(claim=claim, added_by=actor, **fields)
+    _record_history(evidence, actor, "added")
+    evidence.save()
+    if archive:
+        _queue_archive(evidence.pk)
     return evidence
 
 
 @transaction.atomic
 def update_evidence(*, evidence_id: int, actor: AbstractBaseUser, **fields) -> Evidence:
     """Change an evidence record while its claim is open to this actor."""
-    claim_id = Evidence.objects.values_list("claim_id", flat=True).get(pk=evidence_id)
-    claim = _lock_for_work(claim_id, actor, None)
+    claim = _lock_for_work(_evidence_claim_id(evidence_id), actor, None)
     fields = _clean_evidence(fields, claim)
     evidence = Evidence.objects.get(pk=evidence_id)
-    url_changed = "url" in fields and fields["url"] != evidence.url
-    for name, value in fields.items():
-        setattr(evidence, name, value)
-    evidence.save(update_fields=[*fields, "updated_at"])
+    changed = [name for name, value in fields.items() if getattr(evidence, name) != value]
+    if not changed:
+        return evidence
+    url_changed = "url" in changed
+    for name in changed:
+        setattr(evidence, name, fields[name])
+    _record_history(evidence, actor, "changed")
+    evidence.save(update_fields=[*changed, "updated_at"])
     if url_changed:
         _queue_archive(evidence.pk)
     return evidence
@@ -589,9 +658,10 @@ def update_evidence(*, evidence_id: int, actor: AbstractBaseUser, **fields) -> E
 @transaction.atomic
 def remove_evidence(*, evidence_id: int, actor: AbstractBaseUser) -> None:
     """Delete an evidence record (its history keeps what it said)."""
-    claim_id = Evidence.objects.values_list("claim_id", flat=True).get(pk=evidence_id)
-    _lock_for_work(claim_id, actor, None)
-    Evidence.objects.get(pk=evidence_id).delete()
+    _lock_for_work(_evidence_claim_id(evidence_id), actor, None)
+    evidence = Evidence.objects.get(pk=evidence_id)
+    _record_history(evidence, actor, "removed")
+    evidence.delete()
 
 
 def _queue_archive(evidence_id: int) -> None:
@@ -611,13 +681,10 @@ def save_verdict_draft(
     correction_note: str = "",
 ) -> Verdict:
     """Create or change the claim's draft verdict. Proposed and approved ones are frozen."""
-    claim = _lock_for_work(claim_id, actor, None)
-    if claim.status != Status.IN_REVIEW:
-        raise WorkflowError(
-            f"Verdicts are drafted while a claim is in review; this one is "
-            f"{claim.get_status_display().lower()}.",
-            claim=claim,
-        )
+    claim = _lock(claim_id, None)
+    check_can_draft_verdict(actor=actor, claim=claim)
+    if not isinstance(rating, Rating):
+        raise InvalidInput("Choose a rating for the verdict.", claim=claim, field="rating")
     summary, rationale = (summary or "").strip(), (rationale or "").strip()
     if not summary:
         raise InvalidInput("The verdict needs a summary.", claim=claim, field="summary")
@@ -627,20 +694,27 @@ def save_verdict_draft(
         raise InvalidInput(
             "The summary is longer than 300 characters.", claim=claim, field="summary"
         )
+    correction_note = (correction_note or "").strip()
     verdict = _open_verdict(claim)
     if verdict is None:
-        return Verdict.objects.create(
+        verdict = Verdict(
             claim=claim,
             rating=rating,
             summary=summary,
             rationale=rationale,
             author=actor,
-            correction_note=correction_note.strip(),
+            correction_note=correction_note,
         )
+        _record_history(verdict, actor, "drafted")
+        verdict.save()
+        return verdict
+    # Only a draft reaches here: while a claim is in review its open verdict is a draft
+    # (send_back turns a proposal back into one), so nothing proposed or approved changes.
     verdict.rating = rating
     verdict.summary = summary
     verdict.rationale = rationale
-    verdict.correction_note = correction_note.strip()
+    verdict.correction_note = correction_note
+    _record_history(verdict, actor, "draft changed")
     verdict.save(update_fields=["rating", "summary", "rationale", "correction_note", "updated_at"])
     return verdict
 
@@ -665,22 +739,24 @@ def update_claim(
         text = text.strip()
         if not text:
             raise InvalidInput("The claim text is empty.", claim=claim, field="text")
-        if claim.article_id is not None and text != claim.text:
-            raise InvalidInput(
-                "The text of a claim found in an article is the article's own words; "
-                "dismiss it and select another span instead.",
-                claim=claim,
-                field="text",
-            )
-        claim.text = text
-        changed.append("text")
-    if claimant is not ...:
+        if text != claim.text:
+            if claim.article_id is not None:
+                raise InvalidInput(
+                    "The text of a claim found in an article is the article's own words; "
+                    "dismiss it and select another span instead.",
+                    claim=claim,
+                    field="text",
+                )
+            claim.text = text
+            changed.append("text")
+    if claimant is not ... and claimant != claim.claimant:
         claim.claimant = claimant
         changed.append("claimant")
-    if claim_date is not ...:
+    if claim_date is not ... and claim_date != claim.claim_date:
         claim.claim_date = claim_date
         changed.append("claim_date")
     if changed:
         claim.version += 1
+        _record_history(claim, actor, "edited")
         claim.save(update_fields=[*changed, "version", "updated_at"])
     return claim

@@ -11,6 +11,7 @@ from celery import shared_task
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.mail import send_mail
+from django.urls import reverse
 from django.utils import timezone
 
 from claims.models import Claim
@@ -25,15 +26,24 @@ ARCHIVE_TIMEOUT_SECONDS = 20
 @shared_task(autoretry_for=(OSError,), retry_backoff=True, max_retries=5)
 def notify_assignment(claim_id: int, user_id: int) -> None:
     """Tell a reviewer that a claim was assigned to them."""
-    claim = Claim.objects.filter(pk=claim_id).first()
+    claim = Claim.objects.select_related("article").filter(pk=claim_id).first()
     user = get_user_model().objects.filter(pk=user_id).first()
     if claim is None or user is None or not user.email:
         return
     if claim.assignee_id != user.pk:  # reassigned since: this mail would be wrong
         return
+    lines = ["You have a claim to review:", "", claim.text, ""]
+    if claim.article is not None:
+        lines.append(f"From: {claim.article}")
+    elif claim.source_url:
+        lines.append(f"Source: {claim.source_url}")
+    if settings.FACTCHECK_SITE_URL:
+        # Without a configured site url we cannot know the host the reader uses.
+        base = settings.FACTCHECK_SITE_URL.rstrip("/")
+        lines.append(f"Open it: {base}{reverse('admin:claims_claim_change', args=[claim.pk])}")
     send_mail(
         subject=f"[factcheck] Claim #{claim.pk} is assigned to you",
-        message=f"You have a claim to review:\n\n{claim.text}\n",
+        message="\n".join(lines) + "\n",
         from_email=settings.DEFAULT_FROM_EMAIL,
         recipient_list=[user.email],
     )
