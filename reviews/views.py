@@ -392,7 +392,11 @@ def _render_claim(
         verdict_form = VerdictForm(initial=initial)
 
     buttons = []
-    for name in services.available_actions(user, claim):
+    # The step forward first, then the detours, then setting the claim aside.
+    order = {"primary": 0, "secondary": 1, "danger": 2}
+    for name in sorted(
+        services.available_actions(user, claim), key=lambda n: order[ACTION_BUTTONS[n].style]
+    ):
         button = ACTION_BUTTONS[name]
         if button.action == Action.PUBLISH:
             # A second publish must say what changed.

@@ -53,18 +53,23 @@ def screenshots() -> Path:
     return SCREENSHOTS
 
 
-@pytest.fixture
-def restore_migration_data(django_db_blocker):
-    """Put back what the migrations wrote (the desk's roles) after this test's flush.
+@pytest.fixture(scope="package", autouse=True)
+def keep_migration_data(django_db_setup, django_db_blocker):
+    """Put back what the migrations wrote (the desk's roles) once these tests are done.
 
-    A transactional test ends by emptying every table, and the roles created by the data
-    migration would be gone for any transactional test that runs after this one. Requested
-    before `transactional_db`, this is torn down after the flush.
+    A transactional test ends by emptying every table, so the roles created by the data
+    migration would be gone for any transactional test that runs after this package.
+    Django's serialized rollback cannot help here: with Playwright's event loop running,
+    each context gets its own connection object, without the contents Django serialized.
+    So this copies the database before the first test and loads it back after the last,
+    into empty tables as Django's own serialized rollback does.
     """
-    yield
+    from django.core.management import call_command
     from django.db import connection
 
-    contents = getattr(connection, "_test_serialized_contents", None)
-    if contents:
-        with django_db_blocker.unblock():
-            connection.creation.deserialize_db_from_string(contents)
+    with django_db_blocker.unblock():
+        saved = connection.creation.serialize_db_to_string()
+    yield
+    with django_db_blocker.unblock():
+        call_command("flush", interactive=False, inhibit_post_migrate=True, verbosity=0)
+        connection.creation.deserialize_db_from_string(saved)

@@ -50,9 +50,7 @@ def log_out(page: Page) -> None:
 
 
 def test_reviewer_proposes_editor_publishes_and_the_public_page_carries_claimreview(
-    restore_migration_data,
     transactional_db,
-    django_db_serialized_rollback,
     live_server,
     page: Page,
     reviewer,
