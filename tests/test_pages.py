@@ -182,6 +182,8 @@ def test_public_page_of_a_published_claim_opens_for_everyone(
     response = client_for(user).get(reverse("public-claim", args=[claim.pk]))
     assert response.status_code == 200
     assert "Thirty-five states abstained." in text_of(response)
+    # Only the desk is offered the way to the desk's page.
+    assert (desk_url(claim) in text_of(response)) == (who in ("reviewer", "editor"))
 
 
 def test_log_in_page_logs_in_and_log_out_is_a_post(reviewer):

@@ -98,6 +98,7 @@ def test_reviewer_proposes_editor_publishes_and_the_public_page_carries_claimrev
     )
     page.get_by_role("button", name="Save draft").click()
     expect(page.get_by_text("Verdict draft saved.")).to_be_visible()
+    page.screenshot(path=screenshots / "claim-page-drafting.png", full_page=True)
 
     page.get_by_label("Note for the editor").fill("Two sources agree on 1999.")
     page.get_by_role("button", name="Propose verdict").click()
@@ -124,6 +125,9 @@ def test_reviewer_proposes_editor_publishes_and_the_public_page_carries_claimrev
     history = page.locator(".history")
     for step in ("take", "propose", "publish"):
         expect(history).to_contain_text(step)
+    page.get_by_role("link", name="read it all").click()
+    expect(page.locator(f"#claim-{claim.pk}.status-published")).to_be_visible()
+    page.screenshot(path=screenshots / "article-page.png", full_page=True)
 
     # A reader, not logged in, sees the verdict and its ClaimReview.
     reader = page.context.browser.new_context(viewport={"width": 1280, "height": 900})
