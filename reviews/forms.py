@@ -17,6 +17,13 @@ class DeskForm(forms.Form):
         super().__init__(*args, **kwargs)
 
 
+class ClaimWorkForm(DeskForm):
+    """A form on the claim page. `version` is the claim version the user saw: when the
+    service refuses and the claim has moved on since, the page can say why."""
+
+    version = forms.IntegerField(min_value=1, required=False, widget=forms.HiddenInput)
+
+
 class SearchForm(DeskForm):
     q = forms.CharField(
         label="Search claims and article titles",
@@ -26,7 +33,7 @@ class SearchForm(DeskForm):
     )
 
 
-class EvidenceForm(DeskForm):
+class EvidenceForm(ClaimWorkForm):
     url = forms.URLField(label="Source URL", max_length=2000, assume_scheme="https")
     title = forms.CharField(label="Title", max_length=500)
     publisher = forms.CharField(label="Publisher", max_length=200, required=False)
@@ -44,7 +51,7 @@ class EvidenceForm(DeskForm):
     )
 
 
-class VerdictForm(DeskForm):
+class VerdictForm(ClaimWorkForm):
     rating = forms.ModelChoiceField(
         label="Rating", queryset=Rating.objects.all(), empty_label="Choose a rating"
     )

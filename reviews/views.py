@@ -360,6 +360,7 @@ def _render_claim(
     *,
     status: int = 200,
     error: services.WorkflowError | None = None,
+    stale: bool = False,
     evidence_form: EvidenceForm | None = None,
     verdict_form: VerdictForm | None = None,
     failed_action: dict | None = None,
@@ -378,12 +379,17 @@ def _render_claim(
     can_work = services.can_work_on(user, claim)
     drafting = can_work and claim.status == Status.IN_REVIEW
 
+    for form in (evidence_form, verdict_form):
+        if form is not None and form.is_bound:
+            # Shown again after a refusal: from now on the user has seen this version.
+            form.data = form.data.copy()
+            form.data["version"] = claim.version
     if evidence_form is None and can_work:
-        evidence_form = EvidenceForm()
+        evidence_form = EvidenceForm(initial={"version": claim.version})
     if verdict_form is None and drafting:
-        initial = {}
+        initial = {"version": claim.version}
         if open_verdict is not None:
-            initial = {
+            initial |= {
                 "rating": open_verdict.rating_id,
                 "summary": open_verdict.summary,
                 "rationale": open_verdict.rationale,
@@ -437,10 +443,17 @@ def _render_claim(
             "failed_action": failed_action or {},
             "failed_shown": failed_shown,
             "error": error,
+            "stale": stale or (error is not None and error.code == services.StaleVersion.code),
             "history": list(claim_history(claim)),
         },
         status=status,
     )
+
+
+def _moved_on(form: EvidenceForm | VerdictForm, error: services.WorkflowError) -> bool:
+    """Did the claim change after the user loaded the form they sent?"""
+    seen = form.cleaned_data.get("version")
+    return bool(seen and error.current_version and seen != error.current_version)
 
 
 def _refusal_status(error: services.WorkflowError) -> int:
@@ -504,13 +517,19 @@ def claim_add_evidence(request: HttpRequest, pk: int) -> HttpResponse:
     form = EvidenceForm(request.POST)
     if not form.is_valid():
         return _render_claim(request, pk, status=400, evidence_form=form)
+    fields = {k: v for k, v in form.cleaned_data.items() if k != "version"}
     try:
-        services.add_evidence(claim_id=pk, actor=request.user, **form.cleaned_data)
+        services.add_evidence(claim_id=pk, actor=request.user, **fields)
     except services.WorkflowError as error:
         if error.field in form.fields:
             form.add_error(error.field, error.message)
         return _render_claim(
-            request, pk, status=_refusal_status(error), error=error, evidence_form=form
+            request,
+            pk,
+            status=_refusal_status(error),
+            error=error,
+            stale=_moved_on(form, error),
+            evidence_form=form,
         )
     messages.success(request, "Evidence added.")
     return redirect(reverse("desk-claim", args=[pk]) + "#evidence")
@@ -523,13 +542,19 @@ def claim_save_verdict(request: HttpRequest, pk: int) -> HttpResponse:
     form = VerdictForm(request.POST)
     if not form.is_valid():
         return _render_claim(request, pk, status=400, verdict_form=form)
+    fields = {k: v for k, v in form.cleaned_data.items() if k != "version"}
     try:
-        services.save_verdict_draft(claim_id=pk, actor=request.user, **form.cleaned_data)
+        services.save_verdict_draft(claim_id=pk, actor=request.user, **fields)
     except services.WorkflowError as error:
         if error.field in form.fields:
             form.add_error(error.field, error.message)
         return _render_claim(
-            request, pk, status=_refusal_status(error), error=error, verdict_form=form
+            request,
+            pk,
+            status=_refusal_status(error),
+            error=error,
+            stale=_moved_on(form, error),
+            verdict_form=form,
         )
     messages.success(request, "Verdict draft saved.")
     return redirect(reverse("desk-claim", args=[pk]) + "#verdict")

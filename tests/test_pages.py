@@ -326,7 +326,7 @@ def test_a_stale_action_form_says_so_and_keeps_what_was_typed(claim, editor, rev
     )
     assert response.status_code == 409
     page = text_of(response)
-    assert "Someone else changed this claim." in page
+    assert "Someone else changed this claim since you loaded it." in page
     assert "has changed since you loaded it" in page
     # Dismiss is still open to the editor: its form comes back filled in, at the new version.
     assert re.search(
@@ -433,6 +433,29 @@ def test_a_refused_verdict_draft_keeps_everything_typed(claim, reviewer, rating)
     page = text_of(response)
     assert "Only the assigned reviewer or an editor can change" in page
     assert "My summary</textarea>" in page and "My long method</textarea>" in page
+    assert not Verdict.objects.exists()
+
+
+def test_a_verdict_sent_after_the_claim_was_reassigned_says_it_changed_and_keeps_the_text(
+    claim, reviewer, other_reviewer, editor, rating
+):
+    claim = taken(claim, reviewer)
+    seen_version = claim.version
+    services.assign(claim_id=claim.pk, actor=editor, assignee=other_reviewer)  # meanwhile
+    response = client_for(reviewer).post(
+        reverse("desk-claim-verdict", args=[claim.pk]),
+        {
+            "version": seen_version,
+            "rating": rating.pk,
+            "summary": "My summary",
+            "rationale": "An hour of work",
+        },
+    )
+    assert response.status_code == 403
+    page = text_of(response)
+    assert "Someone else changed this claim since you loaded it." in page
+    assert "My summary</textarea>" in page and "An hour of work</textarea>" in page
+    assert f'name="version" value="{fresh(claim).version}"' in page
     assert not Verdict.objects.exists()
 
 
@@ -770,3 +793,23 @@ def test_public_page_query_count_does_not_grow_with_sources_or_corrections(
 
     client = Client()
     assert count_queries(client, claim_with(1)) == count_queries(client, claim_with(5))
+
+
+def test_article_list_query_count_does_not_grow_with_its_articles(editor):
+    client = client_for(editor)
+    ClaimFactory()
+    small = count_queries(client, reverse("desk-articles"))
+    for _ in range(5):
+        ClaimFactory()
+    assert count_queries(client, reverse("desk-articles")) == small
+
+
+def test_no_page_needs_javascript(claim, reviewer, editor, rating):
+    """Every page is plain HTML and forms: the only script is the public JSON-LD data."""
+    published(claim, reviewer, editor, rating)
+    client = client_for(editor)
+    for url in [*desk_pages(claim), reverse("public-claim", args=[claim.pk])]:
+        page = text_of(client.get(url))
+        scripts = re.findall(r"<script[^>]*>", page)
+        assert all('type="application/ld+json"' in tag for tag in scripts), url
+    assert "<script" not in text_of(Client().get(reverse("login")))
