@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-$(shell cksum requirements.txt | cut -d' ' -f1)
 HOST ?= 127.0.0.1:8000
 
-.PHONY: setup run test lint format seed
+.PHONY: setup run test lint format seed chromium
 .DEFAULT_GOAL := run
 
 $(STAMP): requirements.txt
@@ -24,8 +24,13 @@ seed: setup
 run: seed
 	$(BIN)/python manage.py runserver $(HOST)
 
-test: setup
+test: setup chromium
 	$(BIN)/python -m pytest
+
+# The end-to-end tests drive Debian's Chromium headless: Playwright's own browser download
+# cannot run here, so a fresh machine gets the distribution's package (we run as root).
+chromium:
+	@test -x /usr/bin/chromium || (apt-get update && apt-get install -y chromium)
 
 lint: setup
 	$(BIN)/ruff check .

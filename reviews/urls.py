@@ -1,15 +1,17 @@
-"""The desk's pages and the public verdict pages (filled in by the pages work)."""
+"""The desk's pages under /desk/ (and the dashboard at /), and the public verdict pages."""
 
-from django.http import Http404
 from django.urls import path
-from django.views.generic import RedirectView
 
-
-def public_claim(request, pk):  # replaced by the pages work
-    raise Http404
-
+from reviews import views
 
 urlpatterns = [
-    path("", RedirectView.as_view(url="/admin/", permanent=False), name="dashboard"),
-    path("claims/<int:pk>/", public_claim, name="public-claim"),
+    path("", views.dashboard, name="dashboard"),
+    path("desk/articles/", views.article_list, name="desk-articles"),
+    path("desk/articles/<int:pk>/", views.article_detail, name="desk-article"),
+    path("desk/claims/<int:pk>/", views.claim_detail, name="desk-claim"),
+    path("desk/claims/<int:pk>/action/", views.claim_action, name="desk-claim-action"),
+    path("desk/claims/<int:pk>/evidence/", views.claim_add_evidence, name="desk-claim-evidence"),
+    path("desk/claims/<int:pk>/verdict/", views.claim_save_verdict, name="desk-claim-verdict"),
+    # Reversed by reviews.claimreview for ClaimReview's url: keep the name.
+    path("claims/<int:pk>/", views.public_claim, name="public-claim"),
 ]

@@ -1,0 +1,102 @@
+"""Forms of the desk's pages. They parse and label input; the rules live in reviews.services,
+which the views call with the cleaned values."""
+
+from __future__ import annotations
+
+from django import forms
+from django.contrib.auth import get_user_model
+from django.db.models import Q
+
+from reviews.models import Evidence, Rating, Transition
+
+
+class DeskForm(forms.Form):
+    def __init__(self, *args, **kwargs):
+        # Labels read "Title", not "Title:".
+        kwargs.setdefault("label_suffix", "")
+        super().__init__(*args, **kwargs)
+
+
+class ClaimWorkForm(DeskForm):
+    """A form on the claim page. `version` is the claim version the user saw: when the
+    service refuses and the claim has moved on since, the page can say why."""
+
+    version = forms.IntegerField(min_value=1, required=False, widget=forms.HiddenInput)
+
+
+class SearchForm(DeskForm):
+    q = forms.CharField(
+        label="Search claims and article titles",
+        required=False,
+        max_length=200,
+        widget=forms.TextInput(attrs={"type": "search", "placeholder": "e.g. Moscow, 20 years"}),
+    )
+
+
+class EvidenceForm(ClaimWorkForm):
+    url = forms.URLField(label="Source URL", max_length=2000, assume_scheme="https")
+    title = forms.CharField(label="Title", max_length=500)
+    publisher = forms.CharField(label="Publisher", max_length=200, required=False)
+    quote = forms.CharField(
+        label="Quoted passage",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="The words in the source that bear on the claim.",
+    )
+    kind = forms.ChoiceField(
+        label="Kind of source", choices=Evidence.Kind.choices, initial=Evidence.Kind.OTHER
+    )
+    stance = forms.ChoiceField(
+        label="Stance", choices=Evidence.Stance.choices, initial=Evidence.Stance.CONTEXT
+    )
+
+
+class VerdictForm(ClaimWorkForm):
+    rating = forms.ModelChoiceField(
+        label="Rating", queryset=Rating.objects.all(), empty_label="Choose a rating"
+    )
+    summary = forms.CharField(
+        label="Summary",
+        max_length=300,
+        help_text="The public one-line verdict (at most 300 characters).",
+        widget=forms.Textarea(attrs={"rows": 2, "maxlength": 300}),
+    )
+    rationale = forms.CharField(
+        label="Rationale",
+        help_text="The method: how a reader can repeat the check.",
+        widget=forms.Textarea(attrs={"rows": 6}),
+    )
+    correction_note = forms.CharField(
+        label="Correction note",
+        required=False,
+        help_text="Only for a claim published before: what changed, shown to readers.",
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+
+
+def desk_members():
+    """People a claim can be assigned to: anyone whose role may propose verdicts."""
+    perm = Q(groups__permissions__codename="propose_verdict") | Q(
+        user_permissions__codename="propose_verdict"
+    )
+    return get_user_model().objects.filter(perm, is_active=True).distinct().order_by("username")
+
+
+class ActionForm(DeskForm):
+    """One workflow button: the action, the version the user saw, and what it may need."""
+
+    action = forms.ChoiceField(choices=Transition.Action.choices, widget=forms.HiddenInput)
+    version = forms.IntegerField(min_value=1, widget=forms.HiddenInput)
+    comment = forms.CharField(label="Comment", required=False, widget=forms.Textarea({"rows": 2}))
+    assignee = forms.ModelChoiceField(
+        label="Assign to", queryset=desk_members(), required=False, empty_label="Choose a person"
+    )
+    correction_note = forms.CharField(
+        label="Correction note", required=False, widget=forms.Textarea({"rows": 2})
+    )
+    duplicate_of = forms.IntegerField(label="Duplicate of claim #", required=False, min_value=1)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # A fresh queryset per form, not the one evaluated at import time.
+        self.fields["assignee"].queryset = desk_members()

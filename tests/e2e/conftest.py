@@ -1,0 +1,75 @@
+"""Playwright against pytest-django's live server, driving Debian's Chromium.
+
+Playwright's own browser download cannot run here, so the browser is the system's
+/usr/bin/chromium (`make test` and .ci/run install it with apt when it is missing).
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+# Playwright's sync API runs an event loop in this thread; Django refuses ORM calls from a
+# thread with a running loop unless told the caller knows what it does. The tests here
+# only touch the ORM between browser steps, never from inside the loop.
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+CHROMIUM = Path(os.environ.get("FACTCHECK_CHROMIUM", "/usr/bin/chromium"))
+SCREENSHOTS = Path(__file__).resolve().parents[2] / "test-artifacts" / "screenshots"
+
+
+@pytest.fixture(scope="session")
+def browser_type_launch_args(browser_type_launch_args):
+    if not CHROMIUM.exists():
+        pytest.fail(
+            f"{CHROMIUM} is missing: install Debian's chromium (`apt-get install -y chromium`; "
+            "`make test` does this) or point FACTCHECK_CHROMIUM at a Chromium binary."
+        )
+    return {
+        **browser_type_launch_args,
+        "executable_path": str(CHROMIUM),
+        "headless": True,
+        "args": [
+            "--no-sandbox",
+            "--disable-gpu",
+            "--disable-background-networking",
+            "--disable-component-update",
+            "--disable-sync",
+            "--no-first-run",
+        ],
+    }
+
+
+@pytest.fixture(scope="session")
+def browser_context_args(browser_context_args):
+    return {**browser_context_args, "viewport": {"width": 1280, "height": 900}}
+
+
+@pytest.fixture
+def screenshots() -> Path:
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    return SCREENSHOTS
+
+
+@pytest.fixture(scope="package", autouse=True)
+def keep_migration_data(django_db_setup, django_db_blocker):
+    """Put back what the migrations wrote (the desk's roles) once these tests are done.
+
+    A transactional test ends by emptying every table, so the roles created by the data
+    migration would be gone for any transactional test that runs after this package.
+    Django's serialized rollback cannot help here: with Playwright's event loop running,
+    each context gets its own connection object, without the contents Django serialized.
+    So this copies the database before the first test and loads it back after the last,
+    into empty tables as Django's own serialized rollback does.
+    """
+    from django.core.management import call_command
+    from django.db import connection
+
+    with django_db_blocker.unblock():
+        saved = connection.creation.serialize_db_to_string()
+    yield
+    with django_db_blocker.unblock():
+        call_command("flush", interactive=False, inhibit_post_migrate=True, verbosity=0)
+        connection.creation.deserialize_db_from_string(saved)
