@@ -2,10 +2,7 @@
 
 from __future__ import annotations
 
-from importlib import import_module
-
 import pytest
-from django.contrib.auth.models import Group, Permission
 
 from tests.factories import ArticleFactory, ClaimFactory, RatingFactory, UserFactory
 
@@ -56,22 +53,3 @@ def claim(db, article):
 @pytest.fixture
 def rating(db):
     return RatingFactory()
-
-
-@pytest.fixture
-def restore_roles(transactional_db):
-    """Put back the Reviewer and Editor groups for a test that commits for real.
-
-    A transactional test ends by emptying every table, which removes the groups the data
-    migration made; the permissions come back by themselves (post_migrate), the groups
-    do not. serialized_rollback would restore them too, but clashes with the content types
-    that post_migrate recreates after another transactional test.
-    """
-    roles = import_module("reviews.migrations.0002_roles").ROLES
-    for name, perms in roles.items():
-        group, _ = Group.objects.get_or_create(name=name)
-        for dotted in perms:
-            app_label, codename = dotted.split(".")
-            group.permissions.add(
-                Permission.objects.get(content_type__app_label=app_label, codename=codename)
-            )

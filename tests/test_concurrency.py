@@ -62,7 +62,7 @@ def proposed_claim(reviewer, rating):
 
 @pytest.mark.django_db(transaction=True)
 def test_publish_and_send_back_at_once_one_wins_and_the_other_sees_the_new_state(
-    restore_roles, reviewer, editor, other_editor
+    transactional_db, reviewer, editor, other_editor
 ):
     rating = RatingFactory()
     outcomes = set()
@@ -104,7 +104,7 @@ def test_publish_and_send_back_at_once_one_wins_and_the_other_sees_the_new_state
 
 
 @pytest.mark.django_db(transaction=True)
-def test_two_takes_at_once_one_reviewer_gets_the_claim(restore_roles, reviewer, other_reviewer):
+def test_two_takes_at_once_one_reviewer_gets_the_claim(transactional_db, reviewer, other_reviewer):
     for _ in range(ROUNDS):
         claim = ClaimFactory()
         results = race(

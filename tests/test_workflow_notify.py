@@ -14,11 +14,6 @@ pytestmark = pytest.mark.django_db(transaction=True)
 
 
 @pytest.fixture(autouse=True)
-def _roles(restore_roles):
-    pass
-
-
-@pytest.fixture(autouse=True)
 def _tasks_in_process(settings):
     # On PostgreSQL + Redis the suite has a broker; here we want the in-process path so the
     # mail lands in this process's outbox.

@@ -51,25 +51,3 @@ def browser_context_args(browser_context_args):
 def screenshots() -> Path:
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     return SCREENSHOTS
-
-
-@pytest.fixture(scope="package", autouse=True)
-def keep_migration_data(django_db_setup, django_db_blocker):
-    """Put back what the migrations wrote (the desk's roles) once these tests are done.
-
-    A transactional test ends by emptying every table, so the roles created by the data
-    migration would be gone for any transactional test that runs after this package.
-    Django's serialized rollback cannot help here: with Playwright's event loop running,
-    each context gets its own connection object, without the contents Django serialized.
-    So this copies the database before the first test and loads it back after the last,
-    into empty tables as Django's own serialized rollback does.
-    """
-    from django.core.management import call_command
-    from django.db import connection
-
-    with django_db_blocker.unblock():
-        saved = connection.creation.serialize_db_to_string()
-    yield
-    with django_db_blocker.unblock():
-        call_command("flush", interactive=False, inhibit_post_migrate=True, verbosity=0)
-        connection.creation.deserialize_db_from_string(saved)
