@@ -65,9 +65,9 @@ def can_work_on(user: AbstractBaseUser, claim: Claim) -> bool:
     """May this user add or change evidence and the verdict draft of this claim now?"""
     if claim.status == Status.IN_REVIEW and claim.assignee_id == user.pk:
         return _has(user, "propose_verdict")
-    return claim.status in (Status.NEW, Status.IN_REVIEW, Status.PROPOSED) and _has(
-        user, "edit_any_claim"
-    )
+    # A proposal is frozen while it waits for a second pair of eyes: evidence that changed
+    # under it would be approved unseen, so it must be sent back before it changes.
+    return claim.status in (Status.NEW, Status.IN_REVIEW) and _has(user, "edit_any_claim")
 
 
 def available_actions(user: AbstractBaseUser, claim: Claim) -> list[str]:
@@ -540,6 +540,12 @@ def check_can_work_on(*, actor: AbstractBaseUser, claim: Claim) -> None:
         raise WorkflowError(
             f"This claim is {claim.get_status_display().lower()}: it cannot be changed "
             "unless an editor reopens or restores it.",
+            claim=claim,
+        )
+    if claim.status == Status.PROPOSED:
+        raise WorkflowError(
+            "This claim's verdict is proposed and awaiting review: it cannot be changed "
+            "unless an editor sends it back.",
             claim=claim,
         )
     raise NotPermitted(

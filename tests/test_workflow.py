@@ -332,8 +332,8 @@ def test_only_the_assignee_or_an_editor_adds_evidence(people):
     assert claim.evidence.count() == 1 + 2
 
 
-@pytest.mark.parametrize("state", [S.PUBLISHED, S.DISMISSED])
-def test_nobody_changes_evidence_of_a_closed_claim(state, people):
+@pytest.mark.parametrize("state", [S.PROPOSED, S.PUBLISHED, S.DISMISSED])
+def test_nobody_changes_evidence_of_a_proposed_or_closed_claim(state, people):
     claim = claim_in(state, people)
     count = claim.evidence.count()
     with pytest.raises(services.WorkflowError, match="cannot be changed unless an editor"):
@@ -372,7 +372,7 @@ def test_changing_missing_evidence_is_a_clean_refusal(people):
 def test_a_verdict_is_drafted_only_while_in_review(people):
     claim = claim_in(S.PROPOSED, people)
     proposed = Verdict.objects.get(claim=claim)
-    with pytest.raises(services.WorkflowError, match="this one is proposed"):
+    with pytest.raises(services.WorkflowError, match="proposed and awaiting review"):
         services.save_verdict_draft(
             claim_id=claim.pk,
             actor=people["editor"],
