@@ -42,9 +42,11 @@ def search_claims(claims: QuerySet[Claim], query: str) -> QuerySet[Claim]:
     if not query:
         return claims
     if full_text_search():
-        return claims.filter(pk__in=RawSQL(_CLAIM_SEARCH_SQL, [query, query]))
+        return claims.filter(pk__in=RawSQL(_CLAIM_SEARCH_SQL, [query, query]))  # noqa: S611 - bound parameters
     return claims.filter(
-        Q(text__icontains=query) | Q(article__title__icontains=query) | Q(article__body__icontains=query)
+        Q(text__icontains=query)
+        | Q(article__title__icontains=query)
+        | Q(article__body__icontains=query)
     )
 
 
@@ -53,7 +55,7 @@ def search_articles(articles: QuerySet[Article], query: str) -> QuerySet[Article
     if not query:
         return articles
     if full_text_search():
-        return articles.filter(pk__in=RawSQL(_ARTICLE_SEARCH_SQL, [query]))
+        return articles.filter(pk__in=RawSQL(_ARTICLE_SEARCH_SQL, [query]))  # noqa: S611 - bound parameters
     return articles.filter(Q(title__icontains=query) | Q(body__icontains=query))
 
 
@@ -129,12 +131,16 @@ class ArticleInputSerializer(serializers.Serializer):
     text = serializers.CharField(trim_whitespace=False)
     url = serializers.CharField(max_length=2000, required=False, allow_blank=True, allow_null=True)
     title = serializers.CharField(max_length=500, required=False, allow_blank=True)
-    outlet = serializers.CharField(max_length=200, required=False, allow_blank=True, allow_null=True)
+    outlet = serializers.CharField(
+        max_length=200, required=False, allow_blank=True, allow_null=True
+    )
     byline = serializers.CharField(max_length=300, required=False, allow_blank=True)
     published = serializers.DateField(required=False, allow_null=True)
     language = serializers.CharField(max_length=12, required=False, allow_blank=True)
 
     def validate_text(self, value: str) -> str:
+        if not value.strip():
+            raise serializers.ValidationError("The article text is empty.")
         limit = settings.FACTCHECK_MAX_ARTICLE_BYTES
         if len(value.encode("utf-8")) > limit:
             raise serializers.ValidationError(f"The text is longer than {limit} bytes.")
@@ -176,7 +182,10 @@ class ArticleFilter(filters.FilterSet):
     retrieve=extend_schema(summary="An article with its text and its claims", tags=["articles"]),
 )
 class ArticleViewSet(
-    mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin, viewsets.GenericViewSet
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    mixins.CreateModelMixin,
+    viewsets.GenericViewSet,
 ):
     """Articles are the desk's working material: readable with `claims.view_article`."""
 

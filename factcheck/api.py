@@ -11,10 +11,10 @@ import re
 from typing import Any
 
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
+from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404, JsonResponse
 from drf_spectacular.utils import OpenApiParameter
 from rest_framework import exceptions, serializers, status
-from django.core.exceptions import ValidationError as DjangoValidationError
 from rest_framework.filters import OrderingFilter
 from rest_framework.pagination import CursorPagination
 from rest_framework.permissions import BasePermission
@@ -153,7 +153,7 @@ def exception_handler(exc: Exception, context: dict) -> Response | None:
     if getattr(exc, "auth_header", None):
         headers["WWW-Authenticate"] = exc.auth_header
     if getattr(exc, "wait", None) is not None:
-        headers["Retry-After"] = "%d" % max(1, round(exc.wait))
+        headers["Retry-After"] = str(max(1, round(exc.wait)))
     detail = exc.detail
     codes = exc.get_codes()
     code = codes if isinstance(codes, str) else exc.default_code
@@ -301,5 +301,3 @@ ERROR_DESCRIPTIONS = {
     "415": "The body is not JSON",
     "429": "Too many requests: wait Retry-After seconds",
 }
-
-

@@ -224,7 +224,7 @@ SPECTACULAR_SETTINGS = {
     "DESCRIPTION": (
         "Claims, evidence, verdicts and the review workflow of a fact-checking desk. "
         "Anonymous clients read published claims, their verdicts and ClaimReview. "
-        "Every 4xx answers {\"error\": {\"code\", \"message\", \"fields\"}}."
+        'Every 4xx answers {"error": {"code", "message", "fields"}}.'
     ),
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,

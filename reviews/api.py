@@ -10,8 +10,8 @@ from __future__ import annotations
 
 from django import forms
 from django.contrib.auth import get_user_model
-from django.http import Http404
 from django.db.models import Exists, OuterRef, Prefetch, Q
+from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django_filters import rest_framework as filters
 from drf_spectacular.types import OpenApiTypes
@@ -409,7 +409,9 @@ class ClaimFilter(filters.FilterSet):
         states = [Verdict.State.APPROVED]
         if self._staff():
             states += [Verdict.State.DRAFT, Verdict.State.PROPOSED]
-        verdicts = Verdict.objects.filter(claim=OuterRef("pk"), rating__slug=value, state__in=states)
+        verdicts = Verdict.objects.filter(
+            claim=OuterRef("pk"), rating__slug=value, state__in=states
+        )
         return queryset.filter(Exists(verdicts))
 
     def filter_search(self, queryset, name, value):
@@ -473,7 +475,10 @@ def _claimant(data: dict):
     ),
 )
 class ClaimViewSet(
-    mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin, viewsets.GenericViewSet
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    mixins.CreateModelMixin,
+    viewsets.GenericViewSet,
 ):
     serializer_class = ClaimSerializer
     permission_classes = [ReadPublicWriteDesk]
@@ -658,11 +663,10 @@ class VerdictListView(ClaimChildMixin, generics.ListCreateAPIView):
             "rating", "author", "proposed_by", "approver"
         )
         if not (
-            is_staff_member(self.request.user) and self.request.user.has_perm("reviews.view_verdict")
+            is_staff_member(self.request.user)
+            and self.request.user.has_perm("reviews.view_verdict")
         ):
-            verdicts = verdicts.filter(
-                state__in=[Verdict.State.APPROVED, Verdict.State.SUPERSEDED]
-            )
+            verdicts = verdicts.filter(state__in=[Verdict.State.APPROVED, Verdict.State.SUPERSEDED])
         return verdicts
 
     def create(self, request, *args, **kwargs):
@@ -712,9 +716,7 @@ class TransitionView(ClaimChildMixin, generics.ListCreateAPIView):
     def get_queryset(self):
         if getattr(self, "swagger_fake_view", False):  # schema generation
             return Transition.objects.none()
-        return Transition.objects.filter(claim=self.get_claim()).select_related(
-            "actor", "assignee"
-        )
+        return Transition.objects.filter(claim=self.get_claim()).select_related("actor", "assignee")
 
     def create(self, request, *args, **kwargs):
         claim = self.get_claim()
