@@ -26,9 +26,9 @@ class SchemaWithErrors(AutoSchema):
         for code in self._error_codes():
             if code in responses:
                 continue
-            body = self._get_response_for_code(
-                ErrorSerializer, code, media_types=["application/json"], direction=direction
-            )
+            # Errors come in whatever format was negotiated (JSON, or JSON-LD where the
+            # view offers it): the same bytes either way.
+            body = self._get_response_for_code(ErrorSerializer, code, direction=direction)
             body["description"] = ERROR_DESCRIPTIONS[code]
             if code == "429":
                 body["headers"] = {
