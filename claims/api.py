@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.db import connection
-from django.db.models import Prefetch, Q, QuerySet
+from django.db.models import BooleanField, Prefetch, Q, QuerySet
 from django.db.models.expressions import RawSQL
 from django_filters import rest_framework as filters
 from drf_spectacular.utils import extend_schema, extend_schema_view, inline_serializer
@@ -20,16 +20,17 @@ from factcheck.api import Conflict, DeskPermission
 
 # The stored, GIN-indexed tsvector columns are added by claims/migrations/0002_search.py on
 # PostgreSQL only; elsewhere a plain substring match stands in.
-_CLAIM_SEARCH_SQL = """
-    SELECT id FROM claims_claim
-     WHERE search_vector @@ websearch_to_tsquery('english', %s)
-    UNION
-    SELECT c.id FROM claims_claim c JOIN claims_article a ON a.id = c.article_id
-     WHERE a.search_vector @@ websearch_to_tsquery('english', %s)
-"""
-_ARTICLE_SEARCH_SQL = """
-    SELECT id FROM claims_article WHERE search_vector @@ websearch_to_tsquery('english', %s)
-"""
+# A claim matches on its own words or on its article's. The article ids are computed once
+# (an InitPlan) and compared with `= ANY`, so PostgreSQL can either OR two index bitmaps
+# (rare words) or walk the claims in page order and stop at a page's worth (common words).
+_CLAIM_SEARCH_SQL = """(
+    claims_claim.search_vector @@ websearch_to_tsquery('english', %s)
+    OR claims_claim.article_id = ANY(ARRAY(
+        SELECT id FROM claims_article
+         WHERE search_vector @@ websearch_to_tsquery('english', %s)
+    ))
+)"""
+_ARTICLE_SEARCH_SQL = "claims_article.search_vector @@ websearch_to_tsquery('english', %s)"
 
 
 def full_text_search() -> bool:
@@ -42,7 +43,8 @@ def search_claims(claims: QuerySet[Claim], query: str) -> QuerySet[Claim]:
     if not query:
         return claims
     if full_text_search():
-        return claims.filter(pk__in=RawSQL(_CLAIM_SEARCH_SQL, [query, query]))  # noqa: S611 - bound parameters
+        match = RawSQL(_CLAIM_SEARCH_SQL, [query, query], output_field=BooleanField())  # noqa: S611 - bound parameters
+        return claims.filter(match)
     return claims.filter(
         Q(text__icontains=query)
         | Q(article__title__icontains=query)
@@ -55,7 +57,8 @@ def search_articles(articles: QuerySet[Article], query: str) -> QuerySet[Article
     if not query:
         return articles
     if full_text_search():
-        return articles.filter(pk__in=RawSQL(_ARTICLE_SEARCH_SQL, [query]))  # noqa: S611 - bound parameters
+        match = RawSQL(_ARTICLE_SEARCH_SQL, [query], output_field=BooleanField())  # noqa: S611 - bound parameters
+        return articles.filter(match)
     return articles.filter(Q(title__icontains=query) | Q(body__icontains=query))
 
 

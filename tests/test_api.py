@@ -4,19 +4,25 @@ with the page."""
 
 from __future__ import annotations
 
+import json
+
 import pytest
 from django.contrib.auth import get_user_model
+from django.contrib.auth.models import AnonymousUser
 from django.core.cache import cache
 from django.core.management import CommandError, call_command
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
+from rest_framework import serializers
 from rest_framework.authtoken.models import Token
-from rest_framework.test import APIClient
+from rest_framework.test import APIClient, APIRequestFactory
 from rest_framework.throttling import SimpleRateThrottle
 
+from claims import services as services_claims
 from claims.models import Claim, SimilarClaim
 from reviews import services
+from reviews.api import ClaimSerializer, claim_list_queryset
 from reviews.models import Transition, Verdict
 from tests.factories import (
     ArticleFactory,
@@ -849,3 +855,20 @@ def test_schema_documents_every_endpoint_and_docs_are_served_locally():
 def test_evidence_of_another_claim_is_not_found_under_this_one(world, editor):
     path = "/api/v1/claims/{published}/evidence/{evidence}/".format(**world)
     assert_error(client_for(editor).get(path), 404, "not_found")
+
+
+@pytest.mark.parametrize("role", ["anonymous", "editor"])
+def test_fast_claim_representation_equals_the_declared_fields(world, role, request):
+    user = request.getfixturevalue("editor") if role == "editor" else None
+    http = APIRequestFactory().get("/api/v1/claims/")
+    http.user = user or AnonymousUser()
+    submitted = services_claims.create_submitted_claim(
+        text="Crime doubled.", source_url="https://social.example/p/1"
+    )
+    Claim.objects.filter(pk=world["published"]).update(duplicate_of=submitted)
+    for claim in claim_list_queryset(http.user).filter(
+        pk__in=[world["published"], world["working"], submitted.pk]
+    ):
+        serializer = ClaimSerializer(context={"request": http})
+        generic = serializers.ModelSerializer.to_representation(serializer, claim)
+        assert serializer.to_representation(claim) == json.loads(json.dumps(generic))
