@@ -13,6 +13,7 @@ from typing import Any
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404, JsonResponse
+from django.urls import Resolver404, resolve
 from django.views.decorators.csrf import csrf_exempt
 from drf_spectacular.utils import OpenApiParameter
 from rest_framework import exceptions, serializers, status
@@ -168,9 +169,15 @@ def exception_handler(exc: Exception, context: dict) -> Response | None:
 @csrf_exempt  # it changes nothing; a CSRF refusal would answer an unknown POST in HTML
 def not_found(request, *args, **kwargs) -> JsonResponse:
     """Unknown paths under /api/v1/ answer in the API's format, not Django's HTML page."""
-    return JsonResponse(
-        error_body("not_found", f"There is no API endpoint at {request.path}."), status=404
-    )
+    message = f"There is no API endpoint at {request.path}."
+    if not request.path.endswith("/"):
+        try:
+            match = resolve(request.path + "/")
+        except Resolver404:
+            match = None
+        if match is not None and match.func is not not_found:
+            message += f" Did you mean {request.path}/ (with the trailing slash)?"
+    return JsonResponse(error_body("not_found", message), status=404)
 
 
 # -- pagination and permissions -----------------------------------------------------------

@@ -518,14 +518,33 @@ class DeskMember(BasePermission):
 # -- claims -------------------------------------------------------------------------------
 
 
+_UNUSED_ARTICLE_FIELDS = ("body", "byline", "language", "content_hash", "created_at")
+_UNUSED_USER_FIELDS = (
+    "password",
+    "last_login",
+    "is_superuser",
+    "first_name",
+    "last_name",
+    "email",
+    "is_staff",
+    "date_joined",
+)
+
+
 def claim_list_queryset(user):
     """Claims with everything ClaimSerializer reads, in a fixed number of queries."""
     return (
         visible_claims(user)
         .select_related("article", "article__outlet", "claimant", "assignee")
-        .defer("article__body")
+        # Only what the serializer reads: a page of 100 should not carry 100 article
+        # bodies or password hashes.
+        .defer(*(f"article__{name}" for name in _UNUSED_ARTICLE_FIELDS))
+        .defer(*(f"assignee__{name}" for name in _UNUSED_USER_FIELDS))
         .prefetch_related(
-            Prefetch("verdicts", queryset=Verdict.objects.select_related("rating").order_by("id"))
+            Prefetch(
+                "verdicts",
+                queryset=Verdict.objects.select_related("rating").defer("rationale").order_by("id"),
+            )
         )
     )
 

@@ -568,6 +568,8 @@ def test_every_error_status_uses_the_one_format(world, editor, reviewer, monkeyp
     # 404: a missing object and an unknown path
     assert_error(desk.get("/api/v1/claims/999999/"), 404, "not_found")
     assert_error(desk.get("/api/v1/nothing-here/"), 404, "not_found")
+    error = assert_error(desk.get("/api/v1/claims"), 404, "not_found")
+    assert "/api/v1/claims/ (with the trailing slash)" in error["message"]
     # 405, 406, 415
     assert_error(
         desk.put("/api/v1/claims/{new}/".format(**world), {}, format="json"),
