@@ -7,6 +7,7 @@ from __future__ import annotations
 import json
 
 import pytest
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AnonymousUser
 from django.core.cache import cache
@@ -316,6 +317,23 @@ def test_search_finds_claims_by_their_words_and_by_their_articles_title(editor):
     assert [a["id"] for a in articles] == [article.pk]
 
 
+@pytest.mark.postgres
+@pytest.mark.skipif(
+    not settings.USING_POSTGRES,
+    reason="full-text search with stemming is PostgreSQL's; SQLite matches substrings",
+)
+def test_postgres_search_uses_the_stored_vector_and_stems_words(editor):
+    ArticleFactory(title="Budget hearing")
+    claim = ClaimFactory()
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT search_vector::text FROM claims_claim WHERE id = %s", [claim.pk])
+        assert "'abstain'" in cursor.fetchone()[0]
+    found = client_for(editor).get("/api/v1/claims/", {"search": "abstaining countries"})
+    assert claim.pk in [c["id"] for c in found.json()["results"]]
+    hearing = client_for(editor).get("/api/v1/articles/", {"search": "hearings"}).json()
+    assert [a["title"] for a in hearing["results"]] == ["Budget hearing"]
+
+
 def test_cursor_pages_walk_every_claim_once_in_order(editor):
     article = ArticleFactory(body="x" * 200)
     made = [
@@ -517,6 +535,11 @@ def test_claim_reads_carry_an_etag_and_stale_if_match_gets_412(world, editor):
     garbage = client.patch(path, {}, format="json", HTTP_IF_MATCH='"something-else"')
     assert garbage.status_code == 412
     assert garbage.json()["error"]["current_version"] == version
+
+    not_modified = client.get(path, HTTP_IF_NONE_MATCH=edited["ETag"])
+    assert not_modified.status_code == 304
+    assert not_modified.content == b""
+    assert client.get(path, HTTP_IF_NONE_MATCH=etag).status_code == 200
 
     fresh = client.post(
         f"{path}transitions/", {"action": "take"}, format="json", HTTP_IF_MATCH=edited["ETag"]
