@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from django import forms
 from django.contrib.auth import get_user_model
+from django.db import transaction
 from django.db.models import Exists, OuterRef, Prefetch, Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404
@@ -621,6 +622,12 @@ class ClaimViewSet(
         payload = ClaimCreateSerializer(data=request.data)
         payload.is_valid(raise_exception=True)
         data = payload.validated_data
+        # One transaction: a claimant named for a claim that is then refused is not kept.
+        with transaction.atomic():
+            claim = self._create(request, data)
+        return _claim_response(claim.pk, request, code=status.HTTP_201_CREATED)
+
+    def _create(self, request, data: dict) -> Claim:
         claimant = _claimant(data.get("claimant"))
         if data.get("article") is not None:
             claim = claim_services.add_manual_claim(
@@ -637,7 +644,7 @@ class ClaimViewSet(
                 claimant=claimant,
                 claim_date=data.get("claim_date"),
             )
-        return _claim_response(claim.pk, request, code=status.HTTP_201_CREATED)
+        return claim
 
     @extend_schema(
         summary="Edit a claim's text, claimant or date while it is open to you",
@@ -651,19 +658,19 @@ class ClaimViewSet(
         payload = ClaimUpdateSerializer(data=request.data)
         payload.is_valid(raise_exception=True)
         data = payload.validated_data
+        version = expected_version(request, claim)
         changes = {}
         if "text" in data:
             changes["text"] = data["text"]
-        if "claimant" in data:
-            changes["claimant"] = _claimant(data["claimant"])
         if "claim_date" in data:
             changes["claim_date"] = data["claim_date"]
-        services.update_claim(
-            claim_id=claim.pk,
-            actor=request.user,
-            expected_version=expected_version(request, claim),
-            **changes,
-        )
+        # One transaction: a claimant named in a refused edit is not kept.
+        with transaction.atomic():
+            if "claimant" in data:
+                changes["claimant"] = _claimant(data["claimant"])
+            services.update_claim(
+                claim_id=claim.pk, actor=request.user, expected_version=version, **changes
+            )
         return _claim_response(claim.pk, request)
 
 

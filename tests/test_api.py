@@ -21,7 +21,7 @@ from rest_framework.test import APIClient, APIRequestFactory
 from rest_framework.throttling import SimpleRateThrottle
 
 from claims import services as services_claims
-from claims.models import Claim, SimilarClaim
+from claims.models import Claim, Claimant, SimilarClaim
 from reviews import services
 from reviews.api import ClaimSerializer, claim_list_queryset
 from reviews.models import Transition, Verdict
@@ -897,3 +897,12 @@ def test_fast_claim_representation_equals_the_declared_fields(world, role, reque
         serializer = ClaimSerializer(context={"request": http})
         generic = serializers.ModelSerializer.to_representation(serializer, claim)
         assert serializer.to_representation(claim) == json.loads(json.dumps(generic))
+
+
+def test_a_refused_edit_leaves_no_new_claimant_behind(world, reviewer):
+    before = Claimant.objects.count()
+    response = client_for(reviewer).patch(
+        "/api/v1/claims/{new}/".format(**world), {"claimant": {"name": "Newcomer"}}, format="json"
+    )
+    assert_error(response, 403, "permission_denied")
+    assert Claimant.objects.count() == before
