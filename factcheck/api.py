@@ -15,6 +15,7 @@ from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404, JsonResponse
 from django.urls import Resolver404, resolve
 from django.views.decorators.csrf import csrf_exempt
+from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.utils import OpenApiParameter
 from rest_framework import exceptions, serializers, status
 from rest_framework.filters import OrderingFilter
@@ -198,6 +199,19 @@ class Cursor(CursorPagination):
             return super().paginate_queryset(queryset, request, view)
         except (ValueError, TypeError, DjangoValidationError):
             raise exceptions.NotFound(self.invalid_cursor_message) from None
+
+
+class FilterBackend(DjangoFilterBackend):
+    """django-filter, skipped when the request names none of the view's filters: building
+    a FilterSet and its form costs more than the database work of a small page."""
+
+    def filter_queryset(self, request, queryset, view):
+        filterset_class = self.get_filterset_class(view, queryset)
+        if filterset_class is None or not any(
+            name in request.query_params for name in filterset_class.base_filters
+        ):
+            return queryset
+        return super().filter_queryset(request, queryset, view)
 
 
 class OrderingWithTiebreak(OrderingFilter):

@@ -204,7 +204,7 @@ REST_FRAMEWORK = {
     "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
     "DEFAULT_PAGINATION_CLASS": "factcheck.api.Cursor",
     "DEFAULT_FILTER_BACKENDS": [
-        "django_filters.rest_framework.DjangoFilterBackend",
+        "factcheck.api.FilterBackend",
         "factcheck.api.OrderingWithTiebreak",
     ],
     "EXCEPTION_HANDLER": "factcheck.api.exception_handler",

@@ -8,12 +8,16 @@ reviews.selectors.visible_claims, which every queryset here starts from.
 
 from __future__ import annotations
 
+from collections import defaultdict
+
 from django import forms
 from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.db.models import Exists, OuterRef, Prefetch, Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404
+from django.utils import timezone
+from django.utils.functional import cached_property
 from django_filters import rest_framework as filters
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import (
@@ -96,11 +100,12 @@ def _is_staff(serializer: serializers.Serializer) -> bool:
     return request is not None and is_staff_member(request.user)
 
 
-_DATETIME = serializers.DateTimeField()
-
-
-def _datetime(value) -> str | None:
-    return None if value is None else _DATETIME.to_representation(value)
+def _datetime(value, tz=None) -> str | None:
+    """What DRF's DateTimeField writes: ISO 8601 in the current time zone, UTC as "Z"."""
+    if value is None:
+        return None
+    text = value.astimezone(tz or timezone.get_current_timezone()).isoformat()
+    return text[:-6] + "Z" if text.endswith("+00:00") else text
 
 
 def _date(value) -> str | None:
@@ -146,10 +151,15 @@ class ClaimSerializer(serializers.ModelSerializer):
             "updated_at",
         ]
 
+    @cached_property
+    def _reader_is_staff(self) -> bool:
+        # One serializer instance writes every row of a page; ask once.
+        return _is_staff(self)
+
     @extend_schema_field(UserRefSerializer(allow_null=True))
     def get_assignee(self, claim: Claim):
         # Who works on what is the desk's business, not the public's.
-        if claim.assignee is None or not _is_staff(self):
+        if claim.assignee_id is None or not self._reader_is_staff:
             return None
         return {"id": claim.assignee.pk, "username": claim.assignee.get_username()}
 
@@ -185,6 +195,7 @@ class ClaimSerializer(serializers.ModelSerializer):
         return services.available_actions(request.user, claim)
 
     def to_representation(self, claim: Claim) -> dict:
+        tz = timezone.get_current_timezone()
         article = claim.article
         if article is not None:
             outlet = article.outlet
@@ -223,8 +234,8 @@ class ClaimSerializer(serializers.ModelSerializer):
             "duplicate_of": claim.duplicate_of_id,
             "verdict": self.get_verdict(claim),
             "actions": self.get_actions(claim),
-            "created_at": _datetime(claim.created_at),
-            "updated_at": _datetime(claim.updated_at),
+            "created_at": _datetime(claim.created_at, tz),
+            "updated_at": _datetime(claim.updated_at, tz),
         }
 
 
@@ -557,6 +568,37 @@ def claim_list_queryset(user):
     )
 
 
+def attach_verdicts(claims: list[Claim]) -> list[Claim]:
+    """Load a page's verdicts in one query and hand each claim its own.
+
+    This is what prefetch_related stores, without the queryset it builds per claim (a
+    third of the cost of a page of 100); `claim.verdicts.all()`, which the serializer
+    and services.available_actions read, then returns the list. The query-count tests
+    would catch a Django that stopped reading it.
+    """
+    by_claim: dict[int, list[Verdict]] = defaultdict(list)
+    if claims:
+        verdicts = (
+            Verdict.objects.filter(claim_id__in=[claim.pk for claim in claims])
+            .select_related("rating")
+            .defer("rationale")
+            .order_by("id")
+        )
+        for verdict in verdicts:
+            by_claim[verdict.claim_id].append(verdict)
+    for claim in claims:
+        claim._prefetched_objects_cache = {"verdicts": by_claim[claim.pk]}
+    return claims
+
+
+class ClaimPageMixin:
+    """Claim lists: the page first, then its verdicts in one query."""
+
+    def paginate_queryset(self, queryset):
+        page = super().paginate_queryset(queryset.prefetch_related(None))
+        return None if page is None else attach_verdicts(page)
+
+
 def _claim_response(claim_id: int, request, *, code: int = 200) -> Response:
     claim = claim_list_queryset(request.user).get(pk=claim_id)
     data = ClaimSerializer(claim, context={"request": request}).data
@@ -584,6 +626,7 @@ def _claimant(data: dict):
     ),
 )
 class ClaimViewSet(
+    ClaimPageMixin,
     mixins.ListModelMixin,
     mixins.RetrieveModelMixin,
     mixins.CreateModelMixin,
@@ -973,7 +1016,7 @@ class ClaimReviewFeedView(generics.GenericAPIView):
     summary="Your queue: claims assigned to you, and (editors) proposals awaiting your approval",
     tags=["claims"],
 )
-class QueueView(generics.ListAPIView):
+class QueueView(ClaimPageMixin, generics.ListAPIView):
     serializer_class = ClaimSerializer
     permission_classes = [DeskMember]
     ordering_fields = ["id", "created_at", "updated_at"]
