@@ -197,12 +197,26 @@ FACTCHECK_SITE_URL = env.str("FACTCHECK_SITE_URL", default="")
 FACTCHECK_MAX_ARTICLE_BYTES = env.int("FACTCHECK_MAX_ARTICLE_BYTES", default=2_000_000)
 
 REST_FRAMEWORK = {
+    # Token first: an anonymous request is then answered 401 with WWW-Authenticate: Token.
+    # Session authentication enforces CSRF on writes.
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "rest_framework.authentication.SessionAuthentication",
         "rest_framework.authentication.TokenAuthentication",
+        "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
-    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "DEFAULT_PAGINATION_CLASS": "factcheck.api.Cursor",
+    "DEFAULT_FILTER_BACKENDS": [
+        "factcheck.api.FilterBackend",
+        "factcheck.api.OrderingWithTiebreak",
+    ],
+    "EXCEPTION_HANDLER": "factcheck.api.exception_handler",
+    "DEFAULT_SCHEMA_CLASS": "factcheck.api_schema.SchemaWithErrors",
+    "DEFAULT_THROTTLE_CLASSES": [
+        "rest_framework.throttling.AnonRateThrottle",
+        "rest_framework.throttling.UserRateThrottle",
+    ],
     "DEFAULT_THROTTLE_RATES": {
         "anon": env.str("API_THROTTLE_ANON", default="120/min"),
         "user": env.str("API_THROTTLE_USER", default="1200/min"),
@@ -211,12 +225,25 @@ REST_FRAMEWORK = {
 
 SPECTACULAR_SETTINGS = {
     "TITLE": "factcheck API",
-    "DESCRIPTION": "Claims, evidence, verdicts and the review workflow of a fact-checking desk.",
+    "DESCRIPTION": (
+        "Claims, evidence, verdicts and the review workflow of a fact-checking desk. "
+        "Anonymous clients read published claims, their verdicts and ClaimReview. "
+        'Every 4xx answers {"error": {"code", "message", "fields"}}.'
+    ),
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
+    "SERVE_PERMISSIONS": ["rest_framework.permissions.AllowAny"],
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    "COMPONENT_SPLIT_REQUEST": True,
+    "ENUM_NAME_OVERRIDES": {
+        "ClaimStatusEnum": "claims.models.Claim.Status",
+        "VerdictStateEnum": "reviews.models.Verdict.State",
+        "TransitionActionEnum": "reviews.models.Transition.Action",
+        "ClaimantKindEnum": "claims.models.Claimant.Kind",
+        "EvidenceKindEnum": "reviews.models.Evidence.Kind",
+    },
 }
 
 LOGGING = {
