@@ -30,7 +30,7 @@ test: setup chromium
 # The end-to-end tests drive Debian's Chromium headless: Playwright's own browser download
 # cannot run here, so a fresh machine gets the distribution's package (we run as root).
 chromium:
-	@test -x /usr/bin/chromium || (apt-get update && apt-get install -y chromium)
+	@test -x /usr/bin/chromium || (export DEBIAN_FRONTEND=noninteractive; apt-get update -q && apt-get install -y -q chromium)
 
 lint: setup
 	$(BIN)/ruff check .
