@@ -22,6 +22,7 @@ import re
 from dataclasses import dataclass
 
 import pysbd
+from pysbd.lang.english import English
 
 DEFAULT_THRESHOLD = 0.4
 
@@ -71,24 +72,75 @@ SPEECH_VERBS = (
 _SPEECH_TAG_START = re.compile(rf"^(?:[a-z]|(?:[A-Z][\w’'-]*\s+){{1,3}}(?:{SPEECH_VERBS})\b)")
 
 
+# A line whose only sentence-ending punctuation is at its end is one sentence:
+# most lines of an article are, and they need no segmenter.
+_ONE_SENTENCE_LINE = re.compile(r"[^.!?。．！？…)\r]*[.!?。．！？…”\"’')\]\s]*")
+
+
+# A full stop after an ordinary lower-case word or a number, then a capital: a
+# sentence break pysbd makes too, found here without running it. Abbreviations
+# ("approx.", "gen.", "U.S.") are left to pysbd.
+_CLEAR_BREAK = re.compile(r"(?<![\w.])([\w.]*[a-z0-9][a-z0-9])\.(?=[”\"’']?\s+[A-Z“\"])")
+_ABBREVIATIONS = frozenset(English.Abbreviation.ABBREVIATIONS)
+
+
+def _pieces(line: str) -> list[tuple[int, int]]:
+    """`line` cut at its clear sentence breaks (the cut just after each full stop)."""
+    pieces, start = [], 0
+    for match in _CLEAR_BREAK.finditer(line):
+        word = match.group(1)
+        if "." in word or word.lower() in _ABBREVIATIONS:
+            continue
+        end = match.end() + 1
+        while end < len(line) and line[end] in CLOSE_QUOTES + "'":
+            end += 1
+        pieces.append((start, end))
+        start = end
+    pieces.append((start, len(line)))
+    return pieces
+
+
+def _line_sentences(line: str) -> list[tuple[int, int]]:
+    """Sentence spans inside one line of text (no newline in it)."""
+    spans: list[tuple[int, int]] = []
+    for piece_start, piece_end in _pieces(line):
+        piece = line[piece_start:piece_end]
+        if not piece.strip():
+            continue
+        if "  " not in piece and _ONE_SENTENCE_LINE.fullmatch(piece.strip()):
+            spans.append((piece_start, piece_end))
+            continue
+        # The processor alone gives the sentences; pysbd's own char_span mode
+        # finds each one again with a fresh regex over the whole text, which is
+        # quadratic. clean=False keeps every sentence a verbatim substring.
+        sentences = pysbd.Segmenter(language="en", clean=False).processor(piece).process()
+        cursor = 0
+        for sentence in sentences:
+            start = piece.find(sentence, cursor)
+            if start < 0:
+                continue
+            cursor = start + len(sentence)
+            spans.append((piece_start + start, piece_start + cursor))
+    return spans
+
+
 def _segments(text: str) -> list[tuple[int, int]]:
     """Sentence spans (start, end) over `text`, whitespace trimmed."""
-    # clean=False keeps offsets valid against the original string.
-    segmenter = pysbd.Segmenter(language="en", clean=False, char_span=True)
     spans: list[tuple[int, int]] = []
-    for sent in segmenter.segment(text):
-        # Scraped pages put menus, captions and headlines on their own lines;
-        # a hard line break never falls inside a body sentence here.
-        pos = sent.start
-        for line in text[sent.start : sent.end].split("\n"):
-            start, end = pos, pos + len(line)
-            pos = end + 1
-            while start < end and text[start].isspace():
-                start += 1
-            while end > start and text[end - 1].isspace():
-                end -= 1
-            if start < end:
-                spans.append((start, end))
+    offset = 0
+    # Scraped pages put menus, captions and headlines on their own lines;
+    # a hard line break never falls inside a body sentence here.
+    for line in text.split("\n"):
+        if line.strip():
+            for line_start, line_end in _line_sentences(line):
+                start, end = offset + line_start, offset + line_end
+                while start < end and text[start].isspace():
+                    start += 1
+                while end > start and text[end - 1].isspace():
+                    end -= 1
+                if start < end:
+                    spans.append((start, end))
+        offset += len(line) + 1
 
     merged: list[tuple[int, int]] = []
     for start, end in spans:

@@ -12,6 +12,7 @@ from urllib.parse import urlsplit, urlunsplit
 from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from claims.models import Article, Claim, Claimant, Outlet, SimilarClaim, content_hash
@@ -73,6 +74,45 @@ def get_or_create_claimant(*, name: str, kind: str = "person", role: str = "") -
         claimant.role = role
         claimant.save(update_fields=["role"])
     return claimant
+
+
+def get_or_create_claimants(
+    refs: list[tuple[str, str, str]],
+) -> dict[tuple[str, str], Claimant]:
+    """The claimants named by (name, kind, role) triples, created when new, keyed by
+    (name, kind): a handful of queries for a whole article instead of two per claim."""
+    wanted: dict[tuple[str, str], str] = {}
+    for name, kind, role in refs:
+        name = name.strip()
+        if not name:
+            raise ClaimsError("A claimant needs a name.", field="claimant")
+        if kind not in Claimant.Kind.values:
+            raise ClaimsError(f"Claimant kind must be one of {', '.join(Claimant.Kind.values)}.")
+        if not wanted.get((name, kind)):
+            wanted[(name, kind)] = role
+    if not wanted:
+        return {}
+    names = {name for name, _ in wanted}
+
+    def fetch() -> dict[tuple[str, str], Claimant]:
+        return {(c.name, c.kind): c for c in Claimant.objects.filter(name__in=names)}
+
+    found = fetch()
+    missing = [
+        Claimant(name=name, kind=kind, role=role)
+        for (name, kind), role in wanted.items()
+        if (name, kind) not in found
+    ]
+    if missing:
+        # ignore_conflicts: a concurrent loader may create the same claimant meanwhile.
+        Claimant.objects.bulk_create(missing, ignore_conflicts=True)
+        found = fetch()
+    for key, role in wanted.items():
+        claimant = found[key]
+        if role and not claimant.role:
+            claimant.role = role
+            claimant.save(update_fields=["role"])
+    return {key: found[key] for key in wanted}
 
 
 @dataclass(frozen=True)
@@ -175,6 +215,93 @@ def add_claims(*, article: Article, claims: list[ClaimInput]) -> list[Claim]:
     created = Claim.objects.bulk_create(new)
     Claim.history.bulk_history_create(created, default_change_reason="created")
     return created
+
+
+@dataclass(frozen=True)
+class Replacement:
+    """What replacing an article's text did to the claims it had."""
+
+    removed: int
+    kept: int
+    detached: int
+
+
+def editor_touched_claims(article: Article):
+    """The claims of `article` that carry people's work, which a machine re-run must keep:
+    under review or later, dismissed, added by hand, with a decided similarity link, or
+    referred to by anything else (evidence, verdicts, workflow history, duplicates)."""
+    decided = [SimilarClaim.Decision.CONFIRMED, SimilarClaim.Decision.REJECTED]
+    touched = (
+        ~Q(status=Claim.Status.NEW)
+        | Q(origin__in=[Claim.Origin.MANUAL, Claim.Origin.SUBMITTED])
+        | Q(assignee__isnull=False)
+        | Q(duplicate_of__isnull=False)
+        | Q(similar_out__decision__in=decided)
+        | Q(similar_in__decision__in=decided)
+    )
+    # Rows of other apps (reviews) point at claims too; claims never imports reviews, so
+    # ask the model which relations exist rather than naming them.
+    for relation in Claim._meta.related_objects:
+        if relation.related_model is SimilarClaim:
+            continue
+        touched |= Q(**{f"{relation.name}__isnull": False})
+    return article.claims.filter(touched).distinct()
+
+
+def _relocate(body: str, text: str, near: int, taken: set[tuple[int, int]]) -> tuple[int, int] | None:
+    """The occurrence of `text` in `body` nearest to where it stood, not already taken."""
+    best: tuple[int, int] | None = None
+    start = body.find(text)
+    while start >= 0:
+        span = (start, start + len(text))
+        if span not in taken and (best is None or abs(start - near) < abs(best[0] - near)):
+            best = span
+        start = body.find(text, start + 1)
+    return best
+
+
+@transaction.atomic
+def replace_article_text(*, article_id: int, data: ArticleInput) -> Replacement:
+    """Give an article a new version of its text (same url, corrected or updated by its
+    outlet). The machine's untouched claims go; claims carrying people's work stay, moved
+    to where their text now stands, or kept with the article's url as their source when
+    the new text no longer contains them. Callers then add the new version's claims."""
+    article = Article.objects.select_for_update().get(pk=article_id)
+    keep = list(editor_touched_claims(article).order_by("span_start", "id"))
+    keep_ids = {claim.pk for claim in keep}
+    removable = article.claims.exclude(pk__in=keep_ids)
+    removed = removable.count()
+    # Pending similarity links go with their claims (CASCADE); decided ones are on kept
+    # claims only, by editor_touched_claims.
+    removable.delete()
+
+    if data.outlet:
+        article.outlet = get_or_create_outlet(name=data.outlet)
+    article.body = data.text
+    article.content_hash = content_hash(data.text)
+    article.title = data.title or article.title
+    article.byline = data.byline or article.byline
+    article.published = data.published or article.published
+    article.language = data.language or article.language
+    article.save()
+
+    taken: set[tuple[int, int]] = set()
+    detached = 0
+    for claim in keep:
+        span = _relocate(article.body, claim.text, claim.span_start or 0, taken)
+        if span is not None:
+            taken.add(span)
+            claim.span_start, claim.span_end = span
+        else:
+            # The corrected article no longer says it; the claim and its review stay,
+            # sourced to the article's address.
+            claim.article = None
+            claim.span_start = claim.span_end = None
+            claim.source_url = article.url or ""
+            detached += 1
+        claim.version += 1
+        claim.save(update_fields=["article", "span_start", "span_end", "source_url", "version"])
+    return Replacement(removed=removed, kept=len(keep) - detached, detached=detached)
 
 
 def check_span(*, article: Article, text: str, start: int, end: int) -> None:
