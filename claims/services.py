@@ -332,13 +332,15 @@ def create_submitted_claim(
     text = text.strip()
     if not text:
         raise ClaimsError("The claim text is empty.", field="text")
-    return Claim.objects.create(
+    claim = Claim.objects.create(
         text=text,
         source_url=normalise_url(source_url),
         claimant=claimant,
         claim_date=claim_date,
         origin=Claim.Origin.SUBMITTED,
     )
+    _link_after_commit([claim.pk])
+    return claim
 
 
 def _require_perm(user, perm: str, message: str) -> None:
@@ -372,7 +374,15 @@ def add_manual_claim(
         claim_date=article.published,
         origin=Claim.Origin.MANUAL,
     )
+    _link_after_commit([claim.pk])
     return claim
+
+
+def _link_after_commit(claim_ids: list[int]) -> None:
+    """Queue similarity linking for new claims once they are committed."""
+    from claims.tasks import link_similar_claims
+
+    transaction.on_commit(lambda: link_similar_claims.delay(claim_ids))
 
 
 @transaction.atomic

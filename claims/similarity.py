@@ -31,8 +31,10 @@ LINK_MIN_SCORE = 0.5
 CANDIDATES_PER_CLAIM = 25
 # pg_trgm similarity the `%` operator needs; low, because the index only shortlists.
 TRIGRAM_THRESHOLD = 0.25
-# Words looked up in the SQLite prefilter, and how many of them a candidate must contain.
-PREFILTER_WORDS = 4
+# Words looked up in the SQLite prefilter, and how many of them a candidate must contain:
+# a restatement keeps most names and key words but adds its own ("on Thursday").
+PREFILTER_WORDS = 5
+PREFILTER_MIN_HITS = 2
 
 # fmt: off
 _STOPWORDS = frozenset("""
@@ -61,7 +63,7 @@ _MONTHS = {
 }
 _MULTIPLIERS = {"thousand": 1e3, "million": 1e6, "billion": 1e9, "trillion": 1e12}
 _CURRENCIES = "$£€¥₹"
-_TOKEN = re.compile(r"[$£€¥₹]?\d[\d,]*(?:\.\d+)?%?|[A-Za-z][A-Za-z’'-]*")
+_TOKEN = re.compile(r"[$£€¥₹]?\d+(?:,\d{3})*(?:\.\d+)?%?|[A-Za-z][A-Za-z’'-]*")
 
 
 def _stem(word: str) -> str:
@@ -139,7 +141,9 @@ def features(text: str) -> Features:
             if stem in _UNIT_WORDS or (stem not in _STOPWORDS and len(stem) > 2):
                 figures.append(Figure(stem, f"{value} {word}", number))
                 break
-    lookup = sorted(words, key=lambda w: (w not in capitalised, -len(w)))[:PREFILTER_WORDS]
+    # Names and long words are the rare ones; ties broken alphabetically so the same
+    # claim always looks up the same words.
+    lookup = sorted(words, key=lambda w: (w not in capitalised, -len(w), w))[:PREFILTER_WORDS]
     return Features(frozenset(words), tuple(figures), tuple(lookup))
 
 
@@ -204,15 +208,15 @@ def _candidates_prefilter(claim: Claim, lookup: tuple[str, ...]) -> list[int]:
     scan per claim in the database, never a comparison of every pair in Python."""
     if not lookup:
         return []
-    hits = sum(
-        (Case(When(text__icontains=word, then=Value(1)), default=Value(0)) for word in lookup),
-        Value(0),
-        output_field=IntegerField(),
-    )
+    hits = Value(0, output_field=IntegerField())
+    for word in lookup:
+        hits = hits + Case(
+            When(text__icontains=word, then=Value(1)), default=Value(0), output_field=IntegerField()
+        )
     others = Claim.objects.exclude(pk=claim.pk)
     if claim.article_id is not None:
         others = others.filter(Q(article_id__isnull=True) | ~Q(article_id=claim.article_id))
-    need = min(len(lookup), max(2, len(lookup) - 1))
+    need = min(len(lookup), PREFILTER_MIN_HITS)
     any_word = Q()
     for word in lookup:
         any_word |= Q(text__icontains=word)
