@@ -7,10 +7,9 @@ article loader and the evidence archiver use a maintained extractor.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from datetime import date
-
-import re
 
 import trafilatura
 

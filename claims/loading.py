@@ -90,8 +90,7 @@ def max_article_bytes() -> int:
 
 def _too_big(size: int) -> str:
     return (
-        f"{size:,} bytes, over the limit of {max_article_bytes():,} "
-        "(FACTCHECK_MAX_ARTICLE_BYTES)"
+        f"{size:,} bytes, over the limit of {max_article_bytes():,} (FACTCHECK_MAX_ARTICLE_BYTES)"
     )
 
 
@@ -325,7 +324,7 @@ def _read_lines(
             continue
         at = f"{where}:{number}"
         try:
-            obj = json.loads(_decode(at, line))
+            obj = json.loads(_decode(at, line.rstrip(b"\r\n")))
         except json.JSONDecodeError as error:
             yield InputError(at, f"malformed JSON: {error.msg} (column {error.colno})")
             continue
@@ -398,7 +397,11 @@ def source_from_payload(payload: dict) -> Source:
 
 def _curated_claims(body: str, curated: tuple[CuratedClaim, ...]) -> list[ClaimInput]:
     refs = [
-        (c.claimant.get("name", ""), c.claimant.get("kind") or "person", c.claimant.get("role") or "")
+        (
+            c.claimant.get("name", ""),
+            c.claimant.get("kind") or "person",
+            c.claimant.get("role") or "",
+        )
         for c in curated
         if c.claimant
     ]
@@ -531,7 +534,16 @@ def _store(source: Source, data: ArticleInput, *, replace: bool) -> LoadResult:
                 f"{replaced.detached} kept claims are no longer in the text: "
                 "now sourced to the article's url"
             )
-    created = services.add_claims(article=article, claims=_claims_for(source, article.body))
+    claims = _claims_for(source, article.body)
+    if outcome == "replaced":
+        # A kept claim stands for its sentence: the extractor's span over the same words
+        # (a sentence that grew, or the whole sentence around a hand-picked clause) would
+        # put the same claim in front of the desk twice.
+        kept = list(article.claims.values_list("span_start", "span_end"))
+        claims = [
+            c for c in claims if not any(c.start < end and start < c.end for start, end in kept)
+        ]
+    created = services.add_claims(article=article, claims=claims)
     return LoadResult(
         source.where,
         outcome,

@@ -248,7 +248,9 @@ def editor_touched_claims(article: Article):
     return article.claims.filter(touched).distinct()
 
 
-def _relocate(body: str, text: str, near: int, taken: set[tuple[int, int]]) -> tuple[int, int] | None:
+def _relocate(
+    body: str, text: str, near: int, taken: set[tuple[int, int]]
+) -> tuple[int, int] | None:
     """The occurrence of `text` in `body` nearest to where it stood, not already taken."""
     best: tuple[int, int] | None = None
     start = body.find(text)

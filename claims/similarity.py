@@ -47,20 +47,16 @@ there these they this those through to too under until up very was we were what 
 which while who whom why will with would you your yours mr mrs ms dr said says say told tell
 tells according added stated noted asked wrote year years ago last week month day since per
 cent percent another one two three four five six seven eight nine ten
-""".split())
+""".split())  # noqa: SIM905 (a word list reads better as text)
 # fmt: on
 # "year(s)", "percent" and the number words are stopwords for the score (they come with
 # the figures, which are compared separately) but still name the unit of a figure.
 _UNIT_WORDS = frozenset({"year", "month", "week", "day", "percent", "cent"})
 
-_MONTHS = {
-    m: i
-    for i, m in enumerate(
-        "january february march april may june july august september october november "
-        "december".split(),
-        1,
-    )
-}
+_MONTHS = frozenset(
+    ["january", "february", "march", "april", "may", "june", "july", "august", "september",
+     "october", "november", "december"]
+)  # fmt: skip
 _MULTIPLIERS = {"thousand": 1e3, "million": 1e6, "billion": 1e9, "trillion": 1e12}
 _CURRENCIES = "$£€¥₹"
 _TOKEN = re.compile(r"[$£€¥₹]?\d+(?:,\d{3})*(?:\.\d+)?%?|[A-Za-z][A-Za-z’'-]*")
@@ -247,7 +243,9 @@ def link_similar(claim_ids: Iterable[int]) -> int:
     if use_trigram():
         candidates = _candidates_postgres(claims)
     else:
-        candidates = {claim.pk: _candidates_prefilter(claim, mine[claim.pk].lookup) for claim in claims}
+        candidates = {
+            claim.pk: _candidates_prefilter(claim, mine[claim.pk].lookup) for claim in claims
+        }
 
     other_ids = {other for found in candidates.values() for other in found}
     others = {

@@ -4,6 +4,7 @@ PostgreSQL (pg_trgm), and the prefilter on PostgreSQL too."""
 
 from __future__ import annotations
 
+import io
 from pathlib import Path
 
 import pytest
@@ -28,6 +29,7 @@ def tasks_run_in_process(monkeypatch):
 
     monkeypatch.setitem(app.conf, "task_always_eager", True)
 
+
 SEEDS = Path(__file__).resolve().parent.parent / "fixtures" / "articles"
 SEED_20_YEARS = "first by a Pakistani Prime Minister in 20 years"
 SEED_35_COUNTRIES = "They were among 35 countries that refused to vote"
@@ -45,7 +47,7 @@ def candidates(request, monkeypatch, settings):
 @pytest.fixture
 def seeds(django_capture_on_commit_callbacks):
     with django_capture_on_commit_callbacks(execute=True):
-        call_command("load_articles", str(SEEDS), stdout=open("/dev/null", "w"))
+        call_command("load_articles", str(SEEDS), stdout=io.StringIO())
     return Claim.objects.all()
 
 

@@ -103,9 +103,7 @@ class Command(BaseCommand):
                     self.stdout.write(f"{item.where}: queued — {item.data.title}")
                     continue
                 try:
-                    result = load_article(
-                        item, replace=replace, dry_run=dry_run, link=linker.add
-                    )
+                    result = load_article(item, replace=replace, dry_run=dry_run, link=linker.add)
                 except InputError as error:
                     counts["refused"] += 1
                     self.stderr.write(f"error: {error}")
