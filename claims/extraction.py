@@ -31,6 +31,7 @@ __all__ = [
     "ClaimantRef",
     "FoundClaim",
     "evaluate",
+    "extract_all",
     "extract_claims",
     "find_occurrence",
     "score_sentence",
@@ -625,6 +626,12 @@ def extract_claims(text: str, *, threshold: float = DEFAULT_THRESHOLD) -> list[F
         if score >= threshold:
             found.append(FoundClaim(sentence, start, end, score, reasons, claimant))
     return found
+
+
+def extract_all(texts: list[str]) -> list[tuple[FoundClaim, ...]]:
+    """extract_claims over many texts: the unit of work a bulk load hands to a worker
+    process (a module-level function of a Django-free module, so it pickles by name)."""
+    return [tuple(extract_claims(text)) for text in texts]
 
 
 # ---------------------------------------------------------------------------

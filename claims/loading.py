@@ -447,6 +447,44 @@ def _extracted_claims(found: Iterable) -> list[ClaimInput]:
     ]
 
 
+def extracted_in_parallel(
+    items: Iterable[Source | InputError], *, jobs: int, window: int = 512
+) -> Iterator[Source | InputError]:
+    """`items` with the extractor's claims computed in `jobs` worker processes, in order.
+
+    Extraction is pure CPU work on the text; the database writes stay in this process.
+    Items are taken a window at a time (the next window is extracted while the current
+    one is stored), so memory stays flat however long the input is.
+    """
+    import multiprocessing
+    from itertools import islice
+
+    from claims.extraction import extract_all
+
+    def needs(item) -> bool:
+        return isinstance(item, Source) and item.curated is None and item.found is None
+
+    def submit(pool, chunk):
+        texts = [item.data.text for item in chunk if needs(item)]
+        per_task = max(1, len(texts) // (jobs * 4))
+        parts = [texts[i : i + per_task] for i in range(0, len(texts), per_task)]
+        return chunk, pool.map_async(extract_all, parts)
+
+    def finish(chunk, pending) -> Iterator[Source | InputError]:
+        found = iter([claims for part in pending.get() for claims in part])
+        for item in chunk:
+            yield _replace(item, found=next(found)) if needs(item) else item
+
+    iterator = iter(items)
+    # spawn, not fork: a forked child would inherit this process's database connection.
+    with multiprocessing.get_context("spawn").Pool(jobs) as pool:
+        current = submit(pool, list(islice(iterator, window)))
+        while current[0]:
+            upcoming = submit(pool, list(islice(iterator, window)))
+            yield from finish(*current)
+            current = upcoming
+
+
 def queue_linking(claim_ids: list[int]) -> None:
     """Ask the background worker to link new claims to the same claims elsewhere."""
     from claims.tasks import link_similar_claims

@@ -432,3 +432,20 @@ def test_the_api_entry_point_refuses_bad_input_with_the_same_messages():
         article_from_mapping({"text": GOOD, "url": "javascript:alert(1)"}, "request")
     result = load_article(Source(where="request", data=article_from_mapping({"text": GOOD}, "r")))
     assert result.outcome == "new" and result.claims_created == 1
+
+
+def test_jobs_finds_the_same_claims_in_worker_processes(tmp_path):
+    lines = [
+        article_json(
+            f"Report {n}\n\n{GOOD} It was the first visit in {n + 20} years.", title=f"R{n}"
+        )
+        for n in range(7)
+    ]
+    feed = write(tmp_path, "feed.jsonl", "\n".join([*lines[:3], "{bad", *lines[3:]]))
+
+    out_parallel, err, code = run(feed, "--jobs", "2", "--dry-run")
+    out_serial, _, _ = run(feed, "--dry-run")
+
+    assert code == 1 and f"{feed}:4" in err
+    assert out_parallel == out_serial
+    assert "total: 7 new" in out_parallel

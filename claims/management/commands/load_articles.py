@@ -10,6 +10,7 @@ from claims.loading import (
     InputError,
     LoadResult,
     Source,
+    extracted_in_parallel,
     load_article,
     queue_linking,
     read_path,
@@ -71,46 +72,57 @@ class Command(BaseCommand):
             help="an article whose url is stored with other text takes the new text; its "
             "claims under review, dismissed or added by hand are kept",
         )
+        parser.add_argument(
+            "--jobs",
+            type=int,
+            default=1,
+            metavar="N",
+            help="find claims in N worker processes (for large loads; default 1: in process)",
+        )
         parser.add_argument("--outlet", help="the outlet of every article loaded")
         parser.add_argument("--url", help="the article's url (a single article only)")
 
-    def handle(self, *args, paths, dry_run, run_async, replace, outlet, url, **options):
+    def handle(self, *args, paths, dry_run, run_async, replace, outlet, url, jobs, **options):
         if dry_run and run_async:
             raise CommandError("--dry-run and --async do not go together.")
+        if jobs < 1:
+            raise CommandError("--jobs must be 1 or more.")
         counts: Counter[str] = Counter()
         claims = 0
         linker = LinkBatcher()
         seen_with_url = 0
-        for path in paths:
-            for item in read_path(path):
-                if isinstance(item, Source) and (url or outlet):
-                    if url:
-                        seen_with_url += 1
-                        if seen_with_url > 1:
-                            raise CommandError(
-                                "--url names one article, but the input holds more than one."
-                            )
-                    item = with_overrides(item, url=url, outlet=outlet)
-                if isinstance(item, InputError):
-                    counts["refused"] += 1
-                    self.stderr.write(f"error: {item}")
-                    continue
-                if run_async:
-                    from claims.tasks import load_article_payload
+        items = (item for path in paths for item in read_path(path))
+        if jobs > 1 and not run_async:
+            items = extracted_in_parallel(items, jobs=jobs)
+        for item in items:
+            if isinstance(item, Source) and (url or outlet):
+                if url:
+                    seen_with_url += 1
+                    if seen_with_url > 1:
+                        raise CommandError(
+                            "--url names one article, but the input holds more than one."
+                        )
+                item = with_overrides(item, url=url, outlet=outlet)
+            if isinstance(item, InputError):
+                counts["refused"] += 1
+                self.stderr.write(f"error: {item}")
+                continue
+            if run_async:
+                from claims.tasks import load_article_payload
 
-                    load_article_payload.delay(source_to_payload(item), replace=replace)
-                    counts["queued"] += 1
-                    self.stdout.write(f"{item.where}: queued — {item.data.title}")
-                    continue
-                try:
-                    result = load_article(item, replace=replace, dry_run=dry_run, link=linker.add)
-                except InputError as error:
-                    counts["refused"] += 1
-                    self.stderr.write(f"error: {error}")
-                    continue
-                counts[result.outcome] += 1
-                claims += result.claims_created
-                self.stdout.write(result.line())
+                load_article_payload.delay(source_to_payload(item), replace=replace)
+                counts["queued"] += 1
+                self.stdout.write(f"{item.where}: queued — {item.data.title}")
+                continue
+            try:
+                result = load_article(item, replace=replace, dry_run=dry_run, link=linker.add)
+            except InputError as error:
+                counts["refused"] += 1
+                self.stderr.write(f"error: {error}")
+                continue
+            counts[result.outcome] += 1
+            claims += result.claims_created
+            self.stdout.write(result.line())
         linker.flush()
         self.stdout.write(self._total(counts, claims, dry_run=dry_run, run_async=run_async))
         if counts["refused"]:
