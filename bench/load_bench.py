@@ -105,6 +105,10 @@ def write_jsonl(path: Path, articles: int, sentences: int) -> None:
 
 def _django(database_url: str | None, var_dir: str) -> None:
     os.environ["FACTCHECK_VAR_DIR"] = var_dir
+    # Production settings: DEBUG off (no query log), a real-looking key.
+    os.environ["DEBUG"] = "0"
+    os.environ["SECRET_KEY"] = "bench-" + "x" * 60
+    os.environ["ALLOWED_HOSTS"] = "localhost"
     os.environ.pop("CELERY_BROKER_URL", None)
     if database_url:
         os.environ["DATABASE_URL"] = database_url
@@ -157,7 +161,9 @@ def phase_load(args) -> dict:
     if args.link_sample:
         from claims.similarity import link_similar
 
-        sample = list(Claim.objects.order_by("-id").values_list("id", flat=True)[: args.link_sample])
+        sample = list(
+            Claim.objects.order_by("-id").values_list("id", flat=True)[: args.link_sample]
+        )
         started = time.perf_counter()
         links = link_similar(sample)
         out["link_sample"] = {
@@ -233,7 +239,7 @@ def main() -> None:
     parser.add_argument("--small", type=int, default=1_000, help="the run memory is compared to")
     parser.add_argument("--sentences", type=int, default=30)
     parser.add_argument("--jobs", type=int, default=os.cpu_count() or 1)
-    parser.add_argument("--link-sample", type=int, default=2_000)
+    parser.add_argument("--link-sample", type=int, default=500)
     parser.add_argument("--postgres", help="postgres://... of a scratch database (dropped)")
     parser.add_argument("--no-loaddata", action="store_true")
     # Internal: one phase in this process.

@@ -38,6 +38,30 @@ __all__ = [
 ]
 
 
+class _Gated:
+    """A regex run only when the text holds one of the literal words any match needs.
+
+    Python's re tries an alternation of words at every position of the text, which made
+    these patterns the slowest part of scoring; a substring test rules most sentences
+    out first. `needles` must cover every alternative, so results are unchanged.
+    """
+
+    def __init__(self, pattern: re.Pattern, needles, *, fold: bool):
+        self.pattern = pattern
+        self.needles = tuple(needles)
+        self.fold = fold
+
+    def _may_match(self, text: str) -> bool:
+        haystack = text.lower() if self.fold else text
+        return any(needle in haystack for needle in self.needles)
+
+    def search(self, text: str):
+        return self.pattern.search(text) if self._may_match(text) else None
+
+    def finditer(self, text: str):
+        return self.pattern.finditer(text) if self._may_match(text) else iter(())
+
+
 @dataclass(frozen=True)
 class ClaimantRef:
     name: str
@@ -78,10 +102,10 @@ _SPEECH_TAG_START = re.compile(rf"^(?:[a-z]|(?:[A-Z][\w’'-]*\s+){{1,3}}(?:{SPE
 _ONE_SENTENCE_LINE = re.compile(r"[^.!?。．！？…)\r]*[.!?。．！？…”\"’')\]\s]*")
 
 
-# A full stop after an ordinary lower-case word or a number, then a capital: a
-# sentence break pysbd makes too, found here without running it. Abbreviations
-# ("approx.", "gen.", "U.S.") are left to pysbd.
-_CLEAR_BREAK = re.compile(r"(?<![\w.])([\w.]*[a-z0-9][a-z0-9])\.(?=[”\"’']?\s+[A-Z“\"])")
+# A full stop after an ordinary lower-case word, then a capital: a sentence break
+# pysbd makes too, found here without running it. Abbreviations ("approx.",
+# "gen.", "U.S.") and numbers (list items, "No. 5") are left to pysbd.
+_CLEAR_BREAK = re.compile(r"(?<![\w.])([\w.]*[a-z][a-z])\.(?=[”\"’']?\s+[A-Z“\"])")
 _ABBREVIATIONS = frozenset(English.Abbreviation.ABBREVIATIONS)
 
 
@@ -245,12 +269,30 @@ _QUANTITY = re.compile(
     r"weeks?|km|miles|tonnes|barrels|votes|members|heads|cases|dollars|rupees|percent)\b",
     re.IGNORECASE,
 )
+_QUANTITY = _Gated(_QUANTITY, (*"0123456789$£€¥₹", *_NUMBER_WORDS.split("|")), fold=True)
 # Firsts, records and rankings ("main partner", "top exporter") are classic
 # checkable claims.
 _SUPERLATIVE = re.compile(
     r"\b(?:first|last|only|most|least|main|top|leading|record|unprecedented|"
     r"never before|ever)\b",
     re.IGNORECASE,
+)
+_SUPERLATIVE = _Gated(
+    _SUPERLATIVE,
+    (
+        "first",
+        "last",
+        "only",
+        "most",
+        "least",
+        "main",
+        "top",
+        "leading",
+        "record",
+        "unprecedented",
+        "ever",
+    ),
+    fold=True,
 )
 # Words ending in -est that are not superlatives.
 # fmt: off
@@ -267,6 +309,28 @@ _COMPARISON = re.compile(
     r"halved|rose|fell|grew|declined|overtook|surpassed|even before|up from|down from)\b",
     re.IGNORECASE,
 )
+_COMPARISON = _Gated(
+    _COMPARISON,
+    (
+        "than",
+        "compared",
+        "increase",
+        "decrease",
+        "doubled",
+        "tripled",
+        "halved",
+        "rose",
+        "fell",
+        "grew",
+        "declined",
+        "overtook",
+        "surpassed",
+        "even before",
+        "up from",
+        "down from",
+    ),
+    fold=True,
+)
 _ATTRIBUTION = re.compile(
     rf"\b(?:{SPEECH_VERBS}|according to|as detailed by|as reported by|per [A-Z]\w+|"
     r"reported|confirmed|denied|saying|stating|noting|asserting|claiming|adding|"
@@ -278,6 +342,38 @@ _EVENT = re.compile(
     r"launched|killed|invaded|withdr[ae]w|announced|agreed|approved|rejected|"
     r"imposed|condemned|entered|attacked|elected|resigned|arrested|passed|banned)\b",
     re.IGNORECASE,
+)
+_EVENT = _Gated(
+    _EVENT,
+    (
+        "met",
+        "visited",
+        "discussed",
+        "signed",
+        "sent",
+        "voted",
+        "abstain",
+        "refused",
+        "joined",
+        "launched",
+        "killed",
+        "invaded",
+        "withdr",
+        "announced",
+        "agreed",
+        "approved",
+        "rejected",
+        "imposed",
+        "condemned",
+        "entered",
+        "attacked",
+        "elected",
+        "resigned",
+        "arrested",
+        "passed",
+        "banned",
+    ),
+    fold=True,
 )
 # Analysis and opinion in the article's own voice. A fact-checker does not
 # check an interpretation; quotes are exempt because there the checkable fact
@@ -436,6 +532,7 @@ _APPOSITIVE = re.compile(
     r"spokeswoman|minister|secretary|president|ambassador|director|chief|head|leader|"
     r"official|adviser|advisor|envoy))\s*,"
 )
+_TITLED_NAME = _Gated(_TITLED_NAME, tuple(_TITLES), fold=True)
 _ORG_NAME = r"[A-Z][\w&’'-]*(?:\s+(?:of|for|and)\s+[A-Z][\w&’'-]*)+"  # "Ministry of Health"
 _SPEAKER = re.compile(
     rf"(?:^|(?<=[\s“\"(]))(?P<who>{_ORG_NAME}|(?:(?i:{_TITLE_ALT})\.?\s+)?{_NAME}|[Hh]e|[Ss]he|"
@@ -443,6 +540,7 @@ _SPEAKER = re.compile(
     r"[Tt]he (?:[A-Z][\w-]+ )?(?:leader|premier))"
     rf"(?:,\s+the\s+[^,]{{2,60}},)?\s+(?:\w+ly\s+)?(?:{SPEECH_VERBS})\b"
 )
+_SPEAKER = _Gated(_SPEAKER, SPEECH_VERBS.split("|"), fold=False)
 # "Khan expressed his fury ..., asserting that ...": the sentence subject speaks.
 _SUBJECT_PARTICIPLE = re.compile(
     rf"^(?P<who>{_NAME})\s+[a-z][^.]*?,\s+(?:saying|stating|noting|asserting|claiming|"

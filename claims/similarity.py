@@ -4,8 +4,9 @@ Two steps, so that no insert compares every pair:
 
 1. candidates from an index: on PostgreSQL, pg_trgm's `%` operator on claims_claim.text
    (GIN trigram index from migration 0002), all of a batch in one LATERAL query; on
-   SQLite, a prefilter on the claim's rarest content words (the few longest, capitalised
-   first), a single scan per claim, capped;
+   SQLite, a word table (claims_similarity_word, word -> claim, from migration 0002,
+   filled by this module as claims are linked): claims sharing at least two of the
+   claim's rarest words, rarity counted in that table, capped;
 2. a score computed here the same way on both databases: the Dice overlap of the two
    claims' content words with the numbers taken out, so that "in 20 years" and "in 23
    years" score as the same statement, and a separate check that marks the link
@@ -19,7 +20,6 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from django.db import connection, transaction
-from django.db.models import Case, IntegerField, Q, Value, When
 
 from claims.models import Claim, SimilarClaim
 
@@ -86,7 +86,6 @@ class Figure:
 class Features:
     words: frozenset[str]
     figures: tuple[Figure, ...]
-    lookup: tuple[str, ...]  # the rarest-looking words, for the SQLite prefilter
 
 
 def _number(token: str) -> float | None:
@@ -101,15 +100,12 @@ def features(text: str) -> Features:
     tokens = _TOKEN.findall(text)
     words: set[str] = set()
     figures: list[Figure] = []
-    capitalised: list[str] = []
     for i, token in enumerate(tokens):
         number = _number(token) if token[0] in "$£€¥₹" or token[0].isdigit() else None
         if number is None:
             stem = _stem(token)
             if stem not in _STOPWORDS and len(stem) > 2:
                 words.add(stem)
-                if token[0].isupper() and i > 0:
-                    capitalised.append(stem)
             continue
         value = token
         rest = [t for t in tokens[i + 1 : i + 4] if _number(t) is None]
@@ -137,10 +133,7 @@ def features(text: str) -> Features:
             if stem in _UNIT_WORDS or (stem not in _STOPWORDS and len(stem) > 2):
                 figures.append(Figure(stem, f"{value} {word}", number))
                 break
-    # Names and long words are the rare ones; ties broken alphabetically so the same
-    # claim always looks up the same words.
-    lookup = sorted(words, key=lambda w: (w not in capitalised, -len(w), w))[:PREFILTER_WORDS]
-    return Features(frozenset(words), tuple(figures), tuple(lookup))
+    return Features(frozenset(words), tuple(figures))
 
 
 def score(a: Features, b: Features) -> float:
@@ -199,30 +192,65 @@ def _candidates_postgres(claims: list[Claim]) -> dict[int, list[int]]:
     return found
 
 
-def _candidates_prefilter(claim: Claim, lookup: tuple[str, ...]) -> list[int]:
-    """Claims of other articles containing most of this claim's rarest words: one indexed
-    scan per claim in the database, never a comparison of every pair in Python."""
-    if not lookup:
+WORD_TABLE = "claims_similarity_word"
+
+
+def index_words(claims: list[Claim], found: dict[int, Features]) -> None:
+    """Record each claim's content words in the word table (migration 0002): the index the
+    prefilter looks candidates up in. Idempotent (the pair is the table's key)."""
+    rows = [(word[:100], claim.pk) for claim in claims for word in found[claim.pk].words]
+    if not rows:
+        return
+    with connection.cursor() as cursor:
+        # The table name is a constant; the values are parameters.
+        if connection.vendor == "postgresql":
+            sql = (
+                f"INSERT INTO {WORD_TABLE} (word, claim_id) VALUES (%s, %s) ON CONFLICT DO NOTHING"  # noqa: S608
+            )
+        else:
+            sql = f"INSERT OR IGNORE INTO {WORD_TABLE} (word, claim_id) VALUES (%s, %s)"  # noqa: S608
+        cursor.executemany(sql, rows)
+
+
+def _candidates_prefilter(claim: Claim, words: frozenset[str]) -> list[int]:
+    """Claims of other articles sharing at least two of this claim's rarest words, found
+    through the word table's index: rarity is counted there (how many claims use the
+    word), so a common word never drags in half the database."""
+    if len(words) < PREFILTER_MIN_HITS:
         return []
-    hits = Value(0, output_field=IntegerField())
-    for word in lookup:
-        hits = hits + Case(
-            When(text__icontains=word, then=Value(1)), default=Value(0), output_field=IntegerField()
+    listed = sorted(words)
+    marks = ", ".join(["%s"] * len(listed))
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT word, COUNT(*) FROM {WORD_TABLE} WHERE word IN ({marks}) GROUP BY word",  # noqa: S608
+            listed,
         )
-    others = Claim.objects.exclude(pk=claim.pk)
-    if claim.article_id is not None:
-        others = others.filter(Q(article_id__isnull=True) | ~Q(article_id=claim.article_id))
-    need = min(len(lookup), PREFILTER_MIN_HITS)
-    any_word = Q()
-    for word in lookup:
-        any_word |= Q(text__icontains=word)
-    return list(
-        others.filter(any_word)
-        .annotate(hits=hits)
-        .filter(hits__gte=need)
-        .order_by("-hits", "-id")
-        .values_list("pk", flat=True)[:CANDIDATES_PER_CLAIM]
-    )
+        counts = dict(cursor.fetchall())
+        # The claim's own words are indexed: a count of 1 is a word no other claim has.
+        shared = [w for w in listed if counts.get(w, 0) > 1]
+        rarest = sorted(shared, key=lambda w: (counts[w], w))[:PREFILTER_WORDS]
+        if len(rarest) < PREFILTER_MIN_HITS:
+            return []
+        marks = ", ".join(["%s"] * len(rarest))
+        params: list = [*rarest, claim.pk]
+        other_article = ""
+        if claim.article_id is not None:
+            other_article = "AND (c.article_id IS NULL OR c.article_id <> %s)"
+            params.append(claim.article_id)
+        cursor.execute(
+            # The join drops words of deleted claims; same-article claims are never links.
+            f"""
+            SELECT w.claim_id FROM {WORD_TABLE} w
+            JOIN claims_claim c ON c.id = w.claim_id
+            WHERE w.word IN ({marks}) AND w.claim_id <> %s {other_article}
+            GROUP BY w.claim_id
+            HAVING COUNT(*) >= %s
+            ORDER BY COUNT(*) DESC, w.claim_id DESC
+            LIMIT %s
+            """,  # noqa: S608 (table name is a constant; values are parameters)
+            [*params, PREFILTER_MIN_HITS, CANDIDATES_PER_CLAIM],
+        )
+        return [row[0] for row in cursor.fetchall()]
 
 
 def use_trigram() -> bool:
@@ -243,8 +271,11 @@ def link_similar(claim_ids: Iterable[int]) -> int:
     if use_trigram():
         candidates = _candidates_postgres(claims)
     else:
+        # Index the whole batch first, so claims loaded together from different articles
+        # find each other too.
+        index_words(claims, mine)
         candidates = {
-            claim.pk: _candidates_prefilter(claim, mine[claim.pk].lookup) for claim in claims
+            claim.pk: _candidates_prefilter(claim, mine[claim.pk].words) for claim in claims
         }
 
     other_ids = {other for found in candidates.values() for other in found}

@@ -15,6 +15,7 @@ from django.core.management.base import CommandError
 from claims import services
 from claims.loading import Source, article_from_mapping, load_article
 from claims.models import Article, Claim, SimilarClaim
+from claims.services import ArticleInput
 from reviews import services as workflow
 
 pytestmark = pytest.mark.django_db
@@ -449,3 +450,26 @@ def test_jobs_finds_the_same_claims_in_worker_processes(tmp_path):
     assert code == 1 and f"{feed}:4" in err
     assert out_parallel == out_serial
     assert "total: 7 new" in out_parallel
+
+
+def _report(sentences: int, seed: int) -> Source:
+    body = "\n\n".join(
+        f"Exports to {10 + n} countries rose by {n + seed} percent in {1990 + n}."
+        for n in range(sentences)
+    )
+    return Source(where=f"r{seed}", data=ArticleInput(text=f"Trade report {seed}\n\n{body}\n"))
+
+
+def test_loading_an_article_takes_the_same_queries_for_2_or_20_claims(
+    django_assert_num_queries,
+):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as small:
+        result = load_article(_report(2, 1), link=None)
+    assert result.claims_created == 2
+    with django_assert_num_queries(len(small)):
+        result = load_article(_report(20, 2), link=None)
+    assert result.claims_created == 20
+    assert all(claim.history.count() == 1 for claim in result.article.claims.all())

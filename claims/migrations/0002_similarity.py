@@ -1,7 +1,11 @@
-"""pg_trgm and a GIN trigram index on claim text, for finding similar claims on PostgreSQL.
+"""Indexes for finding similar claims without comparing every pair.
 
-Only on PostgreSQL: SQLite has neither, and claims.similarity uses a word prefilter there.
-No model state changes, so makemigrations stays clean on every database.
+- PostgreSQL: pg_trgm and a GIN trigram index on claims_claim.text.
+- Every database: claims_similarity_word (word, claim_id), the word index that
+  claims.similarity fills as claims are linked and looks candidates up in when trigram
+  search is not available (SQLite). Existing claims are indexed here.
+
+Raw tables and indexes only: no model state changes, so makemigrations stays clean.
 """
 
 from __future__ import annotations
@@ -9,21 +13,49 @@ from __future__ import annotations
 from django.contrib.postgres.operations import TrigramExtension
 from django.db import migrations
 
-INDEX = "claims_claim_text_trgm"
+TRIGRAM_INDEX = "claims_claim_text_trgm"
+WORD_TABLE = "claims_similarity_word"
 
 
-def create_index(apps, schema_editor):
-    if schema_editor.connection.vendor != "postgresql":
-        return
+def forwards(apps, schema_editor):
+    vendor = schema_editor.connection.vendor
+    if vendor == "postgresql":
+        schema_editor.execute(
+            f"CREATE INDEX IF NOT EXISTS {TRIGRAM_INDEX} ON claims_claim "
+            "USING gin (text gin_trgm_ops)"
+        )
+    # The primary key (word, claim_id) is the index the prefilter reads: the claims that
+    # use a word, and how many. No foreign key: rows of deleted claims are skipped by a
+    # join, and the table never blocks a claim's deletion.
+    suffix = " WITHOUT ROWID" if vendor == "sqlite" else ""
     schema_editor.execute(
-        f"CREATE INDEX IF NOT EXISTS {INDEX} ON claims_claim USING gin (text gin_trgm_ops)"
+        f"CREATE TABLE IF NOT EXISTS {WORD_TABLE} ("
+        "word varchar(100) NOT NULL, claim_id bigint NOT NULL, "
+        f"PRIMARY KEY (word, claim_id)){suffix}"
     )
+    schema_editor.execute(
+        f"CREATE INDEX IF NOT EXISTS {WORD_TABLE}_claim ON {WORD_TABLE} (claim_id)"
+    )
+    # Claims stored before this migration: index their words now.
+    from claims.similarity import features
+
+    Claim = apps.get_model("claims", "Claim")
+    rows = [
+        (word[:100], pk)
+        for pk, text in Claim.objects.values_list("pk", "text").iterator()
+        for word in features(text).words
+    ]
+    if rows:
+        with schema_editor.connection.cursor() as cursor:
+            cursor.executemany(
+                f"INSERT INTO {WORD_TABLE} (word, claim_id) VALUES (%s, %s)", sorted(set(rows))
+            )
 
 
-def drop_index(apps, schema_editor):
-    if schema_editor.connection.vendor != "postgresql":
-        return
-    schema_editor.execute(f"DROP INDEX IF EXISTS {INDEX}")
+def backwards(apps, schema_editor):
+    schema_editor.execute(f"DROP TABLE IF EXISTS {WORD_TABLE}")
+    if schema_editor.connection.vendor == "postgresql":
+        schema_editor.execute(f"DROP INDEX IF EXISTS {TRIGRAM_INDEX}")
 
 
 class Migration(migrations.Migration):
@@ -32,5 +64,5 @@ class Migration(migrations.Migration):
     operations = [
         # TrigramExtension does nothing on databases other than PostgreSQL.
         TrigramExtension(),
-        migrations.RunPython(create_index, drop_index, elidable=False),
+        migrations.RunPython(forwards, backwards, elidable=False),
     ]

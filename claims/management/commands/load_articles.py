@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections import Counter
 
 from django.core.management.base import BaseCommand, CommandError
+from django.db import connection, transaction
 
 from claims.loading import (
     InputError,
@@ -29,13 +30,20 @@ class LinkBatcher:
     def __init__(self, size: int = LINK_BATCH):
         self.size = size
         self.pending: list[int] = []
+        self.flush_registered = False
 
     def add(self, claim_ids: list[int]) -> None:
         self.pending.extend(claim_ids)
+        if connection.in_atomic_block and not self.flush_registered:
+            # Run inside an enclosing transaction (a test, a caller's atomic block): the
+            # claims only exist once that commits, so the last batch is queued then.
+            transaction.on_commit(self.flush)
+            self.flush_registered = True
         if len(self.pending) >= self.size:
             self.flush()
 
     def flush(self) -> None:
+        self.flush_registered = False
         if self.pending:
             ids, self.pending = self.pending, []
             queue_linking(ids)
