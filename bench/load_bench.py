@@ -137,6 +137,7 @@ def phase_load(args) -> dict:
 
     queued: list[int] = []
     refused = articles = claims = 0
+    storing = 0.0
     started = time.perf_counter()
     items = read_path(args.file)
     if args.jobs > 1:
@@ -145,7 +146,9 @@ def phase_load(args) -> dict:
         if isinstance(item, InputError):
             refused += 1
             continue
+        began = time.perf_counter()
         result = load_article(item, link=lambda ids: queued.append(len(ids)))
+        storing += time.perf_counter() - began
         articles += result.outcome == "new"
         claims += result.claims_created
     elapsed = time.perf_counter() - started
@@ -154,6 +157,8 @@ def phase_load(args) -> dict:
         "claims": claims,
         "refused": refused,
         "seconds": elapsed,
+        # Time inside load_article: the database work, plus extraction when jobs=1.
+        "storing_seconds": storing,
         "linking_batches_queued": len(queued),
         "peak_mb": _peak_mb(resource.RUSAGE_SELF),
         "workers_peak_mb": _peak_mb(resource.RUSAGE_CHILDREN),
@@ -161,11 +166,12 @@ def phase_load(args) -> dict:
     if args.link_sample:
         from claims.similarity import link_similar
 
-        sample = list(
-            Claim.objects.order_by("-id").values_list("id", flat=True)[: args.link_sample]
-        )
+        # What a worker does with the queued batches, oldest first, for the first claims.
+        sample = list(Claim.objects.order_by("id").values_list("id", flat=True)[: args.link_sample])
         started = time.perf_counter()
-        links = link_similar(sample)
+        links = 0
+        for at in range(0, len(sample), 2000):
+            links += link_similar(sample[at : at + 2000])
         out["link_sample"] = {
             "claims": len(sample),
             "links": links,
@@ -239,7 +245,7 @@ def main() -> None:
     parser.add_argument("--small", type=int, default=1_000, help="the run memory is compared to")
     parser.add_argument("--sentences", type=int, default=30)
     parser.add_argument("--jobs", type=int, default=os.cpu_count() or 1)
-    parser.add_argument("--link-sample", type=int, default=500)
+    parser.add_argument("--link-sample", type=int, default=10_000, help="claims to link")
     parser.add_argument("--postgres", help="postgres://... of a scratch database (dropped)")
     parser.add_argument("--no-loaddata", action="store_true")
     # Internal: one phase in this process.
@@ -282,7 +288,9 @@ def main() -> None:
                 f"generated in {generated:.1f} s):\n"
                 f"  {r['articles']:,} articles, {r['claims']:,} claims in {r['seconds']:.1f} s\n"
                 f"  {r['articles'] / r['seconds']:,.0f} articles/s, "
-                f"{r['claims'] / r['seconds']:,.0f} claims/s\n"
+                f"{r['claims'] / r['seconds']:,.0f} claims/s; "
+                f"{r['storing_seconds']:.1f} s of it in load_article (database work"
+                f"{'' if args.jobs > 1 else ' and extraction'})\n"
                 f"  peak memory: loader {r['peak_mb']:.0f} MB, "
                 f"extraction workers {r['workers_peak_mb']:.0f} MB each at most\n"
                 f"  similarity linking queued in {r['linking_batches_queued']} batches"
@@ -290,8 +298,8 @@ def main() -> None:
             if "link_sample" in r:
                 s = r["link_sample"]
                 print(
-                    f"  similarity linking of the last {s['claims']:,} claims against all "
-                    f"{r['claims']:,}: {s['seconds']:.1f} s "
+                    f"  similarity linking (as the worker would) of the first {s['claims']:,} "
+                    f"claims, in batches of 2,000: {s['seconds']:.1f} s "
                     f"({s['claims'] / s['seconds']:,.0f} claims/s), {s['links']:,} links"
                 )
         small, large = results[args.small], results[args.articles]
@@ -307,13 +315,14 @@ def main() -> None:
             url, var_dir = _database(args.postgres, tmp, "loaddata")
             r = _phase("loaddata", dump=fixture, database_url=url, var_dir=var_dir)
             ratio = r["seconds"] / large["seconds"]
+            storing = r["seconds"] / large["storing_seconds"]
             print(
                 f"\nloaddata of the same rows ({fixture.stat().st_size / 1e6:.0f} MB fixture): "
                 f"{r['articles']:,} articles, {r['claims']:,} claims in {r['seconds']:.1f} s, "
                 f"peak {r['peak_mb']:.0f} MB\n"
-                f"intake is {ratio:.1f}x faster than loaddata "
-                f"({'meets' if ratio >= 10 else 'MISSES'} the 10x target), "
-                "while also finding the claims"
+                f"intake, extraction included, is {ratio:.1f}x as fast as loaddata "
+                f"({'meets' if ratio >= 10 else 'misses'} the 10x target); its database work "
+                f"alone is {storing:.1f}x as fast (and writes the claims' history rows too)"
             )
 
 

@@ -514,12 +514,13 @@ def load_article(
     claims are passed to `link` after commit (by default: queued for similarity linking).
     """
     data = validated(source.data, source.where)
-    existing, same_text = services.find_article(data)
-    if existing is not None and (same_text or not replace):
-        return _existing(source, existing, same_text)
-    # Extraction is the slow part and needs no database: do it before taking the write
-    # lock, so concurrent loaders and the pages are not kept waiting.
     if source.curated is None and source.found is None:
+        # Extraction is the slow part and needs no database: do it before taking the
+        # write lock, so concurrent loaders and the pages are not kept waiting, and only
+        # for an article that is not stored already.
+        existing, same_text = services.find_article(data)
+        if existing is not None and (same_text or not replace):
+            return _existing(source, existing, same_text)
         source = _replace(source, found=extract(data.text))
     try:
         with transaction.atomic():

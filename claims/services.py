@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date
+from functools import cache
 from urllib.parse import urlsplit, urlunsplit
 
 from django.core.exceptions import ValidationError
@@ -240,6 +241,12 @@ def _insert(model, fields, rows: list[list]) -> list[int]:
     return ids
 
 
+@cache
+def _historical_claim():
+    # Claim.history builds a manager class on every access; the model behind it is fixed.
+    return Claim.history.model
+
+
 def _insert_with_history(claims: list[Claim], *, change_reason: str) -> None:
     """Insert new claims and their "created" history rows (what bulk_create followed by
     simple_history's bulk_history_create would write), setting each claim's pk."""
@@ -276,7 +283,7 @@ def _insert_with_history(claims: list[Claim], *, change_reason: str) -> None:
         claim._state.db = db.alias
         values["id"] = pk
 
-    history = Claim.history.model
+    history = _historical_claim()
     extra = {
         "history_date": now,
         "history_change_reason": change_reason,
