@@ -7,8 +7,8 @@ Two steps, so that no insert compares every pair:
    SQLite, a word table (claims_similarity_word, word -> claim, from migration 0002,
    filled by this module as claims are linked): claims sharing at least two of the
    claim's rarest words, rarity counted in that table, capped;
-2. a score computed here the same way on both databases: the Dice overlap of the two
-   claims' content words with the numbers taken out, so that "in 20 years" and "in 23
+2. a score computed here the same way on both databases: the overlap of the two claims'
+   content words with the numbers taken out (see score), so that "in 20 years" and "in 23
    years" score as the same statement, and a separate check that marks the link
    conflicting when both give a figure for the same thing and the figures differ.
 """
@@ -23,10 +23,10 @@ from django.db import connection, transaction
 
 from claims.models import Claim, SimilarClaim
 
-# Dice overlap of content words at which two claims are taken to state the same thing.
-# Restatements in another outlet's words score 0.55-0.8 on the seed claims; claims that
-# merely share a topic ("Pakistan", "Russia") stay well under 0.4.
-LINK_MIN_SCORE = 0.5
+# Score at which two claims are taken to state the same thing. Restatements of the seed
+# claims in another outlet's words score 0.64-0.8; claims that merely share a topic
+# ("Pakistan", "Russia") or a sentence pattern with other names score under 0.55.
+LINK_MIN_SCORE = 0.6
 # How many candidates one claim brings back from the index before scoring.
 CANDIDATES_PER_CLAIM = 25
 # pg_trgm similarity the `%` operator needs; low, because the index only shortlists.
@@ -137,10 +137,15 @@ def features(text: str) -> Features:
 
 
 def score(a: Features, b: Features) -> float:
-    """Dice overlap of the content words, 0..1."""
+    """How far two claims say the same thing, 0..1: the Dice overlap of their content words,
+    or, when one is much shorter (a restatement of part of a longer claim), 0.8 of the
+    share of the shorter one's words that the longer one has."""
     if not a.words or not b.words:
         return 0.0
-    return round(2 * len(a.words & b.words) / (len(a.words) + len(b.words)), 3)
+    shared = len(a.words & b.words)
+    dice = 2 * shared / (len(a.words) + len(b.words))
+    contained = 0.8 * shared / min(len(a.words), len(b.words))
+    return round(max(dice, contained), 3)
 
 
 def conflict(a: Features, b: Features) -> str:
