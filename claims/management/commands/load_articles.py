@@ -11,6 +11,7 @@ from claims.loading import (
     InputError,
     LoadResult,
     Source,
+    bulk_session,
     extracted_in_parallel,
     load_article,
     queue_linking,
@@ -96,54 +97,58 @@ class Command(BaseCommand):
         if jobs < 1:
             raise CommandError("--jobs must be 1 or more.")
         counts: Counter[str] = Counter()
-        claims = 0
         linker = LinkBatcher()
-        seen_with_url = 0
-        items = (item for path in paths for item in read_path(path))
-        if jobs > 1 and not run_async:
-            items = extracted_in_parallel(items, jobs=jobs)
-        for item in items:
-            if isinstance(item, Source) and (url or outlet):
-                if url:
-                    seen_with_url += 1
-                    if seen_with_url > 1:
+        with bulk_session():
+            items = (item for path in paths for item in read_path(path))
+            if jobs > 1 and not run_async:
+                items = extracted_in_parallel(items, jobs=jobs)
+            seen = 0
+            for item in items:
+                if isinstance(item, Source) and (url or outlet):
+                    seen += 1
+                    if url and seen > 1:
                         raise CommandError(
                             "--url names one article, but the input holds more than one."
                         )
-                item = with_overrides(item, url=url, outlet=outlet)
-            if isinstance(item, InputError):
-                counts["refused"] += 1
-                self.stderr.write(f"error: {item}")
-                continue
-            if run_async:
-                from claims.tasks import load_article_payload
-
-                load_article_payload.delay(source_to_payload(item), replace=replace)
-                counts["queued"] += 1
-                self.stdout.write(f"{item.where}: queued — {item.data.title}")
-                continue
-            try:
-                result = load_article(item, replace=replace, dry_run=dry_run, link=linker.add)
-            except InputError as error:
-                counts["refused"] += 1
-                self.stderr.write(f"error: {error}")
-                continue
-            counts[result.outcome] += 1
-            claims += result.claims_created
-            self.stdout.write(result.line())
+                    item = with_overrides(item, url=url, outlet=outlet)
+                self._one(
+                    item, counts, linker, dry_run=dry_run, run_async=run_async, replace=replace
+                )
         linker.flush()
-        self.stdout.write(self._total(counts, claims, dry_run=dry_run, run_async=run_async))
+        self.stdout.write(self._total(counts, dry_run=dry_run, run_async=run_async))
         if counts["refused"]:
             raise CommandError(f"{counts['refused']} input(s) refused", returncode=1)
 
+    def _one(self, item, counts, linker, *, dry_run, run_async, replace) -> None:
+        if isinstance(item, InputError):
+            counts["refused"] += 1
+            self.stderr.write(f"error: {item}")
+            return
+        if run_async:
+            from claims.tasks import load_article_payload
+
+            load_article_payload.delay(source_to_payload(item), replace=replace)
+            counts["queued"] += 1
+            self.stdout.write(f"{item.where}: queued — {item.data.title}")
+            return
+        try:
+            result = load_article(item, replace=replace, dry_run=dry_run, link=linker.add)
+        except InputError as error:
+            counts["refused"] += 1
+            self.stderr.write(f"error: {error}")
+            return
+        counts[result.outcome] += 1
+        counts["claims"] += result.claims_created
+        self.stdout.write(result.line())
+
     @staticmethod
-    def _total(counts: Counter[str], claims: int, *, dry_run: bool, run_async: bool) -> str:
+    def _total(counts: Counter[str], *, dry_run: bool, run_async: bool) -> str:
         if run_async:
             return f"total: {counts['queued']} queued, {counts['refused']} refused"
         line = (
             f"total: {counts['new']} new, {counts['unchanged']} unchanged, "
             f"{counts['conflict']} conflict, {counts['replaced']} replaced, "
-            f"{counts['refused']} refused; {claims} claims created"
+            f"{counts['refused']} refused; {counts['claims']} claims created"
         )
         return f"{line} (dry run: nothing written)" if dry_run else line
 
