@@ -253,7 +253,7 @@ def main() -> None:
     parser.add_argument("--small", type=int, default=1_000, help="the run memory is compared to")
     parser.add_argument("--sentences", type=int, default=30)
     parser.add_argument("--jobs", type=int, default=os.cpu_count() or 1)
-    parser.add_argument("--link-sample", type=int, default=10_000, help="claims to link")
+    parser.add_argument("--link-sample", type=int, default=4_000, help="claims to link")
     parser.add_argument("--postgres", help="postgres://... of a scratch database (dropped)")
     parser.add_argument("--no-loaddata", action="store_true")
     # Internal: one phase in this process.

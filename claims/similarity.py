@@ -2,8 +2,8 @@
 
 Two steps, so that no insert compares every pair:
 
-1. candidates from an index: on PostgreSQL, pg_trgm's `%` operator on claims_claim.text
-   (GIN trigram index from migration 0002), all of a batch in one LATERAL query; on
+1. candidates from an index: on PostgreSQL, the nearest claims by pg_trgm distance
+   (GiST trigram index from migration 0002), all of a batch in one LATERAL query; on
    SQLite, a word table (claims_similarity_word, word -> claim, from migration 0002,
    filled by this module as claims are linked): claims sharing at least two of the
    claim's rarest words, rarity counted in that table, capped;
@@ -29,7 +29,7 @@ from claims.models import Claim, SimilarClaim
 LINK_MIN_SCORE = 0.6
 # How many candidates one claim brings back from the index before scoring.
 CANDIDATES_PER_CLAIM = 25
-# pg_trgm similarity the `%` operator needs; low, because the index only shortlists.
+# pg_trgm similarity a candidate needs; low, because the index only shortlists.
 TRIGRAM_THRESHOLD = 0.25
 # Words looked up in the SQLite prefilter, and how many of them a candidate must contain:
 # a restatement keeps most names and key words but adds its own ("on Thursday").
@@ -167,29 +167,26 @@ def conflict(a: Features, b: Features) -> str:
 
 def _candidates_postgres(claims: list[Claim]) -> dict[int, list[int]]:
     """For each claim, the ids of the most trigram-similar claims of other articles, in one
-    query for the whole batch (the GIN trigram index answers each `%`)."""
+    query for the whole batch: a nearest-neighbour walk of the GiST trigram index
+    (ORDER BY distance LIMIT), which stays cheap however many claims look alike."""
     ids = [claim.pk for claim in claims]
     with connection.cursor() as cursor:
-        cursor.execute(
-            "SELECT set_config('pg_trgm.similarity_threshold', %s, true)",
-            [str(TRIGRAM_THRESHOLD)],
-        )
         cursor.execute(
             """
             SELECT q.id, c.id
             FROM claims_claim q
             CROSS JOIN LATERAL (
-                SELECT o.id FROM claims_claim o
-                WHERE o.text %% q.text
-                  AND o.id <> q.id
+                SELECT o.id, o.text <-> q.text AS distance
+                FROM claims_claim o
+                WHERE o.id <> q.id
                   AND (q.article_id IS NULL OR o.article_id IS NULL
                        OR o.article_id <> q.article_id)
-                ORDER BY similarity(o.text, q.text) DESC
+                ORDER BY o.text <-> q.text
                 LIMIT %s
             ) c
-            WHERE q.id = ANY(%s)
+            WHERE q.id = ANY(%s) AND c.distance <= %s
             """,
-            [CANDIDATES_PER_CLAIM, ids],
+            [CANDIDATES_PER_CLAIM, ids, 1 - TRIGRAM_THRESHOLD],
         )
         found: dict[int, list[int]] = {claim_id: [] for claim_id in ids}
         for claim_id, other_id in cursor.fetchall():

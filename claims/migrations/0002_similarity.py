@@ -1,6 +1,9 @@
 """Indexes for finding similar claims without comparing every pair.
 
-- PostgreSQL: pg_trgm and a GIN trigram index on claims_claim.text.
+- PostgreSQL: pg_trgm and a GiST trigram index on claims_claim.text. GiST, not GIN:
+  it answers "the 25 nearest claims" (ORDER BY text <-> ... LIMIT) by walking the
+  index, where a GIN threshold search must first fetch and rank every claim above the
+  threshold, thousands when many claims share a sentence pattern.
 - Every database: claims_similarity_word (word, claim_id), the word index that
   claims.similarity fills as claims are linked and looks candidates up in when trigram
   search is not available (SQLite). Existing claims are indexed here.
@@ -22,7 +25,7 @@ def forwards(apps, schema_editor):
     if vendor == "postgresql":
         schema_editor.execute(
             f"CREATE INDEX IF NOT EXISTS {TRIGRAM_INDEX} ON claims_claim "
-            "USING gin (text gin_trgm_ops)"
+            "USING gist (text gist_trgm_ops)"
         )
     # The primary key (word, claim_id) is the index the prefilter reads: the claims that
     # use a word, and how many. No foreign key: rows of deleted claims are skipped by a
