@@ -22,6 +22,7 @@ import re
 from dataclasses import dataclass
 
 import pysbd
+from pysbd.lang.english import English
 
 DEFAULT_THRESHOLD = 0.4
 
@@ -30,10 +31,35 @@ __all__ = [
     "ClaimantRef",
     "FoundClaim",
     "evaluate",
+    "extract_all",
     "extract_claims",
     "find_occurrence",
     "score_sentence",
 ]
+
+
+class _Gated:
+    """A regex run only when the text holds one of the literal words any match needs.
+
+    Python's re tries an alternation of words at every position of the text, which made
+    these patterns the slowest part of scoring; a substring test rules most sentences
+    out first. `needles` must cover every alternative, so results are unchanged.
+    """
+
+    def __init__(self, pattern: re.Pattern, needles, *, fold: bool):
+        self.pattern = pattern
+        self.needles = tuple(needles)
+        self.fold = fold
+
+    def _may_match(self, text: str) -> bool:
+        haystack = text.lower() if self.fold else text
+        return any(needle in haystack for needle in self.needles)
+
+    def search(self, text: str):
+        return self.pattern.search(text) if self._may_match(text) else None
+
+    def finditer(self, text: str):
+        return self.pattern.finditer(text) if self._may_match(text) else iter(())
 
 
 @dataclass(frozen=True)
@@ -71,24 +97,75 @@ SPEECH_VERBS = (
 _SPEECH_TAG_START = re.compile(rf"^(?:[a-z]|(?:[A-Z][\w’'-]*\s+){{1,3}}(?:{SPEECH_VERBS})\b)")
 
 
+# A line whose only sentence-ending punctuation is at its end is one sentence:
+# most lines of an article are, and they need no segmenter.
+_ONE_SENTENCE_LINE = re.compile(r"[^.!?。．！？…)\r]*[.!?。．！？…”\"’')\]\s]*")
+
+
+# A full stop after an ordinary lower-case word, then a capital: a sentence break
+# pysbd makes too, found here without running it. Abbreviations ("approx.",
+# "gen.", "U.S.") and numbers (list items, "No. 5") are left to pysbd.
+_CLEAR_BREAK = re.compile(r"(?<![\w.])([\w.]*[a-z][a-z])\.(?=[”\"’']?\s+[A-Z“\"])")
+_ABBREVIATIONS = frozenset(English.Abbreviation.ABBREVIATIONS)
+
+
+def _pieces(line: str) -> list[tuple[int, int]]:
+    """`line` cut at its clear sentence breaks (the cut just after each full stop)."""
+    pieces, start = [], 0
+    for match in _CLEAR_BREAK.finditer(line):
+        word = match.group(1)
+        if "." in word or word.lower() in _ABBREVIATIONS:
+            continue
+        end = match.end() + 1
+        while end < len(line) and line[end] in CLOSE_QUOTES + "'":
+            end += 1
+        pieces.append((start, end))
+        start = end
+    pieces.append((start, len(line)))
+    return pieces
+
+
+def _line_sentences(line: str) -> list[tuple[int, int]]:
+    """Sentence spans inside one line of text (no newline in it)."""
+    spans: list[tuple[int, int]] = []
+    for piece_start, piece_end in _pieces(line):
+        piece = line[piece_start:piece_end]
+        if not piece.strip():
+            continue
+        if "  " not in piece and _ONE_SENTENCE_LINE.fullmatch(piece.strip()):
+            spans.append((piece_start, piece_end))
+            continue
+        # The processor alone gives the sentences; pysbd's own char_span mode
+        # finds each one again with a fresh regex over the whole text, which is
+        # quadratic. clean=False keeps every sentence a verbatim substring.
+        sentences = pysbd.Segmenter(language="en", clean=False).processor(piece).process()
+        cursor = 0
+        for sentence in sentences:
+            start = piece.find(sentence, cursor)
+            if start < 0:
+                continue
+            cursor = start + len(sentence)
+            spans.append((piece_start + start, piece_start + cursor))
+    return spans
+
+
 def _segments(text: str) -> list[tuple[int, int]]:
     """Sentence spans (start, end) over `text`, whitespace trimmed."""
-    # clean=False keeps offsets valid against the original string.
-    segmenter = pysbd.Segmenter(language="en", clean=False, char_span=True)
     spans: list[tuple[int, int]] = []
-    for sent in segmenter.segment(text):
-        # Scraped pages put menus, captions and headlines on their own lines;
-        # a hard line break never falls inside a body sentence here.
-        pos = sent.start
-        for line in text[sent.start : sent.end].split("\n"):
-            start, end = pos, pos + len(line)
-            pos = end + 1
-            while start < end and text[start].isspace():
-                start += 1
-            while end > start and text[end - 1].isspace():
-                end -= 1
-            if start < end:
-                spans.append((start, end))
+    offset = 0
+    # Scraped pages put menus, captions and headlines on their own lines;
+    # a hard line break never falls inside a body sentence here.
+    for line in text.split("\n"):
+        if line.strip():
+            for line_start, line_end in _line_sentences(line):
+                start, end = offset + line_start, offset + line_end
+                while start < end and text[start].isspace():
+                    start += 1
+                while end > start and text[end - 1].isspace():
+                    end -= 1
+                if start < end:
+                    spans.append((start, end))
+        offset += len(line) + 1
 
     merged: list[tuple[int, int]] = []
     for start, end in spans:
@@ -192,12 +269,30 @@ _QUANTITY = re.compile(
     r"weeks?|km|miles|tonnes|barrels|votes|members|heads|cases|dollars|rupees|percent)\b",
     re.IGNORECASE,
 )
+_QUANTITY = _Gated(_QUANTITY, (*"0123456789$£€¥₹", *_NUMBER_WORDS.split("|")), fold=True)
 # Firsts, records and rankings ("main partner", "top exporter") are classic
 # checkable claims.
 _SUPERLATIVE = re.compile(
     r"\b(?:first|last|only|most|least|main|top|leading|record|unprecedented|"
     r"never before|ever)\b",
     re.IGNORECASE,
+)
+_SUPERLATIVE = _Gated(
+    _SUPERLATIVE,
+    (
+        "first",
+        "last",
+        "only",
+        "most",
+        "least",
+        "main",
+        "top",
+        "leading",
+        "record",
+        "unprecedented",
+        "ever",
+    ),
+    fold=True,
 )
 # Words ending in -est that are not superlatives.
 # fmt: off
@@ -214,6 +309,28 @@ _COMPARISON = re.compile(
     r"halved|rose|fell|grew|declined|overtook|surpassed|even before|up from|down from)\b",
     re.IGNORECASE,
 )
+_COMPARISON = _Gated(
+    _COMPARISON,
+    (
+        "than",
+        "compared",
+        "increase",
+        "decrease",
+        "doubled",
+        "tripled",
+        "halved",
+        "rose",
+        "fell",
+        "grew",
+        "declined",
+        "overtook",
+        "surpassed",
+        "even before",
+        "up from",
+        "down from",
+    ),
+    fold=True,
+)
 _ATTRIBUTION = re.compile(
     rf"\b(?:{SPEECH_VERBS}|according to|as detailed by|as reported by|per [A-Z]\w+|"
     r"reported|confirmed|denied|saying|stating|noting|asserting|claiming|adding|"
@@ -225,6 +342,38 @@ _EVENT = re.compile(
     r"launched|killed|invaded|withdr[ae]w|announced|agreed|approved|rejected|"
     r"imposed|condemned|entered|attacked|elected|resigned|arrested|passed|banned)\b",
     re.IGNORECASE,
+)
+_EVENT = _Gated(
+    _EVENT,
+    (
+        "met",
+        "visited",
+        "discussed",
+        "signed",
+        "sent",
+        "voted",
+        "abstain",
+        "refused",
+        "joined",
+        "launched",
+        "killed",
+        "invaded",
+        "withdr",
+        "announced",
+        "agreed",
+        "approved",
+        "rejected",
+        "imposed",
+        "condemned",
+        "entered",
+        "attacked",
+        "elected",
+        "resigned",
+        "arrested",
+        "passed",
+        "banned",
+    ),
+    fold=True,
 )
 # Analysis and opinion in the article's own voice. A fact-checker does not
 # check an interpretation; quotes are exempt because there the checkable fact
@@ -383,6 +532,7 @@ _APPOSITIVE = re.compile(
     r"spokeswoman|minister|secretary|president|ambassador|director|chief|head|leader|"
     r"official|adviser|advisor|envoy))\s*,"
 )
+_TITLED_NAME = _Gated(_TITLED_NAME, tuple(_TITLES), fold=True)
 _ORG_NAME = r"[A-Z][\w&’'-]*(?:\s+(?:of|for|and)\s+[A-Z][\w&’'-]*)+"  # "Ministry of Health"
 _SPEAKER = re.compile(
     rf"(?:^|(?<=[\s“\"(]))(?P<who>{_ORG_NAME}|(?:(?i:{_TITLE_ALT})\.?\s+)?{_NAME}|[Hh]e|[Ss]he|"
@@ -390,6 +540,7 @@ _SPEAKER = re.compile(
     r"[Tt]he (?:[A-Z][\w-]+ )?(?:leader|premier))"
     rf"(?:,\s+the\s+[^,]{{2,60}},)?\s+(?:\w+ly\s+)?(?:{SPEECH_VERBS})\b"
 )
+_SPEAKER = _Gated(_SPEAKER, SPEECH_VERBS.split("|"), fold=False)
 # "Khan expressed his fury ..., asserting that ...": the sentence subject speaks.
 _SUBJECT_PARTICIPLE = re.compile(
     rf"^(?P<who>{_NAME})\s+[a-z][^.]*?,\s+(?:saying|stating|noting|asserting|claiming|"
@@ -573,6 +724,12 @@ def extract_claims(text: str, *, threshold: float = DEFAULT_THRESHOLD) -> list[F
         if score >= threshold:
             found.append(FoundClaim(sentence, start, end, score, reasons, claimant))
     return found
+
+
+def extract_all(texts: list[str]) -> list[tuple[FoundClaim, ...]]:
+    """extract_claims over many texts: the unit of work a bulk load hands to a worker
+    process (a module-level function of a Django-free module, so it pickles by name)."""
+    return [tuple(extract_claims(text)) for text in texts]
 
 
 # ---------------------------------------------------------------------------

@@ -1,22 +1,36 @@
 """Turning article files into articles and claims: the one code path behind
-`manage.py load_articles` and the API's article creation."""
+`manage.py load_articles`, its Celery task and the API's article creation.
+
+Reading (read_path, read_stream, article_from_mapping) turns bytes into Sources or
+InputErrors without touching the database; storing (load_article) writes one Source in one
+transaction. Large inputs are streamed: a .jsonl file or standard input is read a line at a
+time, so memory stays flat however many articles it holds.
+"""
 
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
+from dataclasses import replace as _replace
 from datetime import date
 from pathlib import Path
+from typing import BinaryIO
 
-from django.db import transaction
+from django.conf import settings
+from django.db import IntegrityError, connection, transaction
 
 from claims import services
 from claims.models import Article, Claim
 from claims.services import ArticleInput, ClaimInput, ClaimsError
 
 CLAIMS_SUFFIX = ".claims.json"
-ARTICLE_SUFFIXES = (".txt", ".json", ".jsonl")
+HTML_SUFFIXES = (".html", ".htm")
+ARTICLE_SUFFIXES = (".txt", ".json", ".jsonl", *HTML_SUFFIXES)
+STDIN_NAME = "<stdin>"
+# How much of a file is looked at to tell text from binary data.
+_SNIFF_BYTES = 8192
 
 
 class InputError(Exception):
@@ -37,39 +51,57 @@ class CuratedClaim:
 
 @dataclass(frozen=True)
 class Source:
-    """One article read from somewhere, not yet stored."""
+    """One article read from somewhere, not yet stored.
+
+    `found` may carry the extractor's output computed elsewhere (a worker process of a
+    bulk load); load_article extracts when it is None.
+    """
 
     where: str
     data: ArticleInput
     curated: tuple[CuratedClaim, ...] | None = None
+    found: tuple | None = None
 
 
 @dataclass
 class LoadResult:
     where: str
-    outcome: str  # "new" | "unchanged" | "conflict"
+    outcome: str  # "new" | "unchanged" | "conflict" | "replaced"
     article: Article | None
     claims_created: int = 0
     notes: list[str] = field(default_factory=list)
+    claim_ids: list[int] = field(default_factory=list)
+    dry_run: bool = False
 
     def line(self) -> str:
         title = self.article.title if self.article else ""
         extra = f" ({'; '.join(self.notes)})" if self.notes else ""
-        return f"{self.where}: {self.outcome}, {self.claims_created} claims — {title}{extra}"
+        prefix = "would be " if self.dry_run else ""
+        return (
+            f"{self.where}: {prefix}{self.outcome}, {self.claims_created} claims — {title}{extra}"
+        )
+
+
+def max_article_bytes() -> int:
+    return settings.FACTCHECK_MAX_ARTICLE_BYTES
 
 
 # -- reading ----------------------------------------------------------------------------
 
 
-def _decode(path: Path, raw: bytes) -> str:
+def _too_big(size: int) -> str:
+    return (
+        f"{size:,} bytes, over the limit of {max_article_bytes():,} (FACTCHECK_MAX_ARTICLE_BYTES)"
+    )
+
+
+def _decode(where: str, raw: bytes) -> str:
     if b"\x00" in raw:
-        raise InputError(str(path), "binary data, not a text file")
+        raise InputError(where, "binary data, not a text file")
     try:
         return raw.decode("utf-8-sig")
     except UnicodeDecodeError as error:
-        raise InputError(
-            str(path), f"not UTF-8 text (byte {error.start} cannot be decoded)"
-        ) from None
+        raise InputError(where, f"not UTF-8 text (byte {error.start} cannot be decoded)") from None
 
 
 def _parse_date(value, where: str) -> date | None:
@@ -90,10 +122,12 @@ def article_from_mapping(obj, where: str) -> ArticleInput:
     text = obj["text"]
     if not isinstance(text, str):
         raise InputError(where, "'text' must be a string")
+    if not text.strip():
+        raise InputError(where, "'text' is empty")
     for name in ("url", "title", "outlet", "byline", "language"):
         if obj.get(name) is not None and not isinstance(obj[name], str):
             raise InputError(where, f"'{name}' must be a string")
-    return ArticleInput(
+    data = ArticleInput(
         text=text,
         title=obj.get("title") or "",
         url=obj.get("url") or None,
@@ -102,6 +136,16 @@ def article_from_mapping(obj, where: str) -> ArticleInput:
         published=_parse_date(obj.get("published"), where),
         language=obj.get("language") or "en",
     )
+    return validated(data, where)
+
+
+def validated(data: ArticleInput, where: str) -> ArticleInput:
+    """`data` checked as the service will check it, so bad input is refused while reading
+    (before anything is queued) with the name of the file."""
+    try:
+        return services.validate_article_input(data)
+    except ClaimsError as error:
+        raise InputError(where, error.message) from None
 
 
 def _read_curated(path: Path) -> tuple[CuratedClaim, ...] | None:
@@ -109,7 +153,7 @@ def _read_curated(path: Path) -> tuple[CuratedClaim, ...] | None:
     if not sidecar.exists():
         return None
     try:
-        items = json.loads(_decode(sidecar, sidecar.read_bytes()))
+        items = json.loads(_decode(str(sidecar), sidecar.read_bytes()))
     except json.JSONDecodeError as error:
         raise InputError(
             str(sidecar), f"malformed JSON at line {error.lineno}: {error.msg}"
@@ -130,11 +174,42 @@ def _read_curated(path: Path) -> tuple[CuratedClaim, ...] | None:
     return tuple(curated)
 
 
-def read_path(path: Path) -> Iterator[Source | InputError]:
-    """Every article in a file or folder, or the error that stops one of them."""
+def article_from_html(raw: bytes | str, where: str, *, url: str | None = None) -> ArticleInput:
+    """An ArticleInput from a web page: its main text, title, author, date, site and url."""
+    from claims.html import extract_page
+
+    page = extract_page(raw, url=url)
+    if page is None:
+        raise InputError(where, "no article text in this HTML (only menus, links or scripts)")
+    page_url = page.url or None
+    if page_url:
+        try:
+            page_url = services.normalise_url(page_url)
+        except ClaimsError:
+            page_url = None  # a page's own idea of its address is a hint, not input to refuse
+    data = ArticleInput(
+        text=page.text,
+        title=page.title[:500],
+        url=url or page_url,
+        outlet=page.site_name[:200] or None,
+        byline=page.author[:300],
+        published=page.published,
+    )
+    return validated(data, where)
+
+
+def read_path(path: Path | str) -> Iterator[Source | InputError]:
+    """Every article in a file or folder (or `-`, standard input), or the error that stops
+    one of them. Never raises InputError: a bad file is yielded and reading goes on."""
+    if str(path) == "-":
+        import sys
+
+        yield from read_stream(sys.stdin.buffer)
+        return
+    path = Path(path)
     if path.is_dir():
         for child in sorted(path.iterdir()):
-            if child.name.endswith(CLAIMS_SUFFIX) or child.suffix not in ARTICLE_SUFFIXES:
+            if child.name.endswith(CLAIMS_SUFFIX) or child.suffix.lower() not in ARTICLE_SUFFIXES:
                 continue
             yield from read_path(child)
         return
@@ -142,64 +217,203 @@ def read_path(path: Path) -> Iterator[Source | InputError]:
     if not path.exists():
         yield InputError(where, "no such file or folder")
         return
+    suffix = path.suffix.lower()
     try:
+        if suffix not in ARTICLE_SUFFIXES:
+            raise InputError(
+                where, f"unsupported file type {path.suffix!r} (use .txt, .json, .jsonl, .html)"
+            )
+        if suffix == ".jsonl":
+            # One article a line: the limit is per article, not per file.
+            with path.open("rb") as stream:
+                yield from _read_lines(stream, where)
+            return
+        size = path.stat().st_size
+        if size > max_article_bytes():
+            raise InputError(where, f"the file is {_too_big(size)}")
         raw = path.read_bytes()
         if not raw.strip():
             raise InputError(where, "the file is empty")
-        text = _decode(path, raw)
-        if path.suffix == ".jsonl":
-            yield from _read_jsonl(path, text)
-            return
-        if path.suffix == ".json":
-            try:
-                obj = json.loads(text)
-            except json.JSONDecodeError as error:
-                raise InputError(
-                    where, f"malformed JSON at line {error.lineno}: {error.msg}"
-                ) from None
-            data = article_from_mapping(obj, where)
-        elif path.suffix == ".txt":
-            title, _, _ = text.partition("\n")
-            data = ArticleInput(text=text, title=title.strip())
+        if b"\x00" in raw[:_SNIFF_BYTES]:
+            raise InputError(where, "binary data, not a text file")
+        if suffix in HTML_SUFFIXES:
+            data = article_from_html(raw, where)
         else:
-            raise InputError(
-                where, f"unsupported file type {path.suffix!r} (use .txt, .json, .jsonl)"
-            )
+            text = _decode(where, raw)
+            if suffix == ".json":
+                data = article_from_mapping(_json(text, where), where)
+            else:
+                title, _, _ = text.partition("\n")
+                data = validated(ArticleInput(text=text, title=title.strip()[:500]), where)
         yield Source(where=where, data=data, curated=_read_curated(path))
     except InputError as error:
         yield error
 
 
-def _read_jsonl(path: Path, text: str) -> Iterator[Source | InputError]:
-    for number, line in enumerate(text.splitlines(), 1):
+def _json(text: str, where: str):
+    try:
+        return json.loads(text)
+    except json.JSONDecodeError as error:
+        raise InputError(where, f"malformed JSON at line {error.lineno}: {error.msg}") from None
+
+
+def read_stream(stream: BinaryIO, where: str = STDIN_NAME) -> Iterator[Source | InputError]:
+    """Articles from a byte stream: JSON Lines (one object a line), or one JSON document.
+
+    A first line that is a whole object ("{...}") means JSON Lines, read a line at a
+    time; anything else is read (up to the size limit) as a single document.
+    """
+    first = _readline(stream, where, 1)
+    while first is not None and isinstance(first, bytes) and not first.strip():
+        first = _readline(stream, where, 1)
+    if first is None:
+        yield InputError(where, "the input is empty")
+        return
+    if isinstance(first, InputError):
+        yield first
+        return
+    head = first.strip()
+    if head.startswith(b"{") and head.endswith(b"}"):
+        yield from _read_lines(stream, where, first=first)
+        return
+    limit = max_article_bytes()
+    raw = first + stream.read(limit + 1 - len(first))
+    if len(raw) > limit:
+        yield InputError(where, f"the input is over the limit of {limit:,} bytes")
+        return
+    try:
+        obj = _json(_decode(where, raw), where)
+        yield Source(where=where, data=article_from_mapping(obj, where))
+    except InputError as error:
+        yield error
+
+
+def _readline(stream: BinaryIO, where: str, number: int) -> bytes | InputError | None:
+    """The next line, or an InputError for a line over the size limit (skipped whole, so
+    a huge line never sits in memory), or None at the end."""
+    limit = max_article_bytes()
+    line = stream.readline(limit + 1)
+    if not line:
+        return None
+    if len(line) > limit and not line.endswith(b"\n"):
+        size = len(line)
+        while True:
+            rest = stream.readline(1 << 20)
+            size += len(rest)
+            if not rest or rest.endswith(b"\n"):
+                break
+        return InputError(f"{where}:{number}", f"the line is {_too_big(size)}")
+    return line
+
+
+def _read_lines(
+    stream: BinaryIO, where: str, first: bytes | None = None
+) -> Iterator[Source | InputError]:
+    number = 0
+    while True:
+        number += 1
+        if first is not None:
+            line, first = first, None
+        else:
+            line = _readline(stream, where, number)
+        if line is None:
+            return
+        if isinstance(line, InputError):
+            yield line
+            continue
         if not line.strip():
             continue
-        where = f"{path}:{number}"
+        at = f"{where}:{number}"
         try:
-            obj = json.loads(line)
+            obj = json.loads(_decode(at, line.rstrip(b"\r\n")))
         except json.JSONDecodeError as error:
-            yield InputError(where, f"malformed JSON: {error.msg}")
+            yield InputError(at, f"malformed JSON: {error.msg} (column {error.colno})")
             continue
-        try:
-            yield Source(where=where, data=article_from_mapping(obj, where))
         except InputError as error:
             yield error
+            continue
+        try:
+            yield Source(where=at, data=article_from_mapping(obj, at))
+        except InputError as error:
+            yield error
+
+
+def with_overrides(
+    source: Source, *, url: str | None = None, outlet: str | None = None
+) -> Source | InputError:
+    """`source` with the url or outlet an operator gave on the command line."""
+    if not url and not outlet:
+        return source
+    data = _replace(
+        source.data,
+        url=url or source.data.url,
+        outlet=outlet or source.data.outlet,
+    )
+    try:
+        return _replace(source, data=validated(data, source.where))
+    except InputError as error:
+        return error
+
+
+# -- payloads for Celery ----------------------------------------------------------------
+
+
+def source_to_payload(source: Source) -> dict:
+    """A JSON-serialisable form of a Source, for a task message."""
+    data = source.data
+    return {
+        "where": source.where,
+        "article": {
+            "text": data.text,
+            "title": data.title,
+            "url": data.url,
+            "outlet": data.outlet,
+            "byline": data.byline,
+            "published": data.published.isoformat() if data.published else None,
+            "language": data.language,
+        },
+        "curated": (
+            [
+                {"text": c.text, "occurrence": c.occurrence, "claimant": c.claimant}
+                for c in source.curated
+            ]
+            if source.curated is not None
+            else None
+        ),
+    }
+
+
+def source_from_payload(payload: dict) -> Source:
+    where = payload["where"]
+    curated = payload.get("curated")
+    return Source(
+        where=where,
+        data=article_from_mapping(payload["article"], where),
+        curated=tuple(CuratedClaim(**item) for item in curated) if curated is not None else None,
+    )
 
 
 # -- storing ----------------------------------------------------------------------------
 
 
 def _curated_claims(body: str, curated: tuple[CuratedClaim, ...]) -> list[ClaimInput]:
+    refs = [
+        (
+            c.claimant.get("name", ""),
+            c.claimant.get("kind") or "person",
+            c.claimant.get("role") or "",
+        )
+        for c in curated
+        if c.claimant
+    ]
+    claimants = services.get_or_create_claimants(refs)
     claims = []
     for item in curated:
         start, end = services.find_span(body, item.text, item.occurrence)
         claimant = None
         if item.claimant:
-            claimant = services.get_or_create_claimant(
-                name=item.claimant.get("name", ""),
-                kind=item.claimant.get("kind") or "person",
-                role=item.claimant.get("role") or "",
-            )
+            key = (item.claimant.get("name", "").strip(), item.claimant.get("kind") or "person")
+            claimant = claimants[key]
         claims.append(
             ClaimInput(
                 text=item.text, start=start, end=end, claimant=claimant, origin=Claim.Origin.CURATED
@@ -208,49 +422,195 @@ def _curated_claims(body: str, curated: tuple[CuratedClaim, ...]) -> list[ClaimI
     return claims
 
 
-def _extracted_claims(body: str) -> list[ClaimInput]:
+def extract(text: str) -> tuple:
+    """The extractor's claims for `text` (pure Python: may run in another process)."""
     from claims.extraction import extract_claims
 
-    claims = []
-    for found in extract_claims(body):
-        claimant = None
-        if found.claimant is not None:
-            claimant = services.get_or_create_claimant(
-                name=found.claimant.name, kind=found.claimant.kind, role=found.claimant.role
-            )
-        claims.append(
-            ClaimInput(
-                text=found.text,
-                start=found.start,
-                end=found.end,
-                claimant=claimant,
-                checkworthiness=round(found.score, 3),
-                reasons=found.reasons,
-                origin=Claim.Origin.EXTRACTED,
-            )
+    return tuple(extract_claims(text))
+
+
+def _extracted_claims(found: Iterable) -> list[ClaimInput]:
+    found = list(found)
+    claimants = services.get_or_create_claimants(
+        [(f.claimant.name, f.claimant.kind, f.claimant.role) for f in found if f.claimant]
+    )
+    return [
+        ClaimInput(
+            text=f.text,
+            start=f.start,
+            end=f.end,
+            claimant=claimants[(f.claimant.name.strip(), f.claimant.kind)] if f.claimant else None,
+            checkworthiness=round(f.score, 3),
+            reasons=f.reasons,
+            origin=Claim.Origin.EXTRACTED,
         )
-    return claims
+        for f in found
+    ]
 
 
-def load_article(source: Source) -> LoadResult:
-    """Store one article and its claims in one transaction; loading it again is a no-op."""
+def extracted_in_parallel(
+    items: Iterable[Source | InputError], *, jobs: int, window: int = 512
+) -> Iterator[Source | InputError]:
+    """`items` with the extractor's claims computed in `jobs` worker processes, in order.
+
+    Extraction is pure CPU work on the text; the database writes stay in this process.
+    Items are taken a window at a time (the next window is extracted while the current
+    one is stored), so memory stays flat however long the input is.
+    """
+    import multiprocessing
+    from itertools import islice
+
+    from claims.extraction import extract_all
+
+    def needs(item) -> bool:
+        return isinstance(item, Source) and item.curated is None and item.found is None
+
+    def submit(pool, chunk):
+        texts = [item.data.text for item in chunk if needs(item)]
+        per_task = max(1, len(texts) // (jobs * 4))
+        parts = [texts[i : i + per_task] for i in range(0, len(texts), per_task)]
+        return chunk, pool.map_async(extract_all, parts)
+
+    def finish(chunk, pending) -> Iterator[Source | InputError]:
+        found = iter([claims for part in pending.get() for claims in part])
+        for item in chunk:
+            yield _replace(item, found=next(found)) if needs(item) else item
+
+    iterator = iter(items)
+    # spawn, not fork: a forked child would inherit this process's database connection.
+    with multiprocessing.get_context("spawn").Pool(jobs) as pool:
+        current = submit(pool, list(islice(iterator, window)))
+        while current[0]:
+            upcoming = submit(pool, list(islice(iterator, window)))
+            yield from finish(*current)
+            current = upcoming
+
+
+@contextmanager
+def bulk_session() -> Iterator[None]:
+    """For a load of many articles: on PostgreSQL, commits that do not wait for their WAL
+    flush (synchronous_commit off, this session only). Each article is still one atomic
+    transaction and the database stays consistent; a crash may lose the last few
+    commits, which loading the same input again (idempotent) restores. Waiting for a
+    flush per article made a bulk load disk-bound. (SQLite runs in WAL mode with
+    synchronous=NORMAL, which has the same effect, from settings.)"""
+    if connection.vendor != "postgresql":
+        yield
+        return
+    with connection.cursor() as cursor:
+        cursor.execute("SHOW synchronous_commit")
+        before = cursor.fetchone()[0]
+        cursor.execute("SET synchronous_commit TO off")
     try:
-        data = services.validate_article_input(source.data)
+        yield
+    finally:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT set_config('synchronous_commit', %s, false)", [before])
+
+
+def queue_linking(claim_ids: list[int]) -> None:
+    """Ask the background worker to link new claims to the same claims elsewhere."""
+    from claims.tasks import link_similar_claims
+
+    link_similar_claims.delay(claim_ids)
+
+
+def _claims_for(source: Source, body: str) -> list[ClaimInput]:
+    if source.curated is not None:
+        return _curated_claims(body, source.curated)
+    found = source.found if source.found is not None else extract(body)
+    return _extracted_claims(found)
+
+
+def load_article(
+    source: Source,
+    *,
+    replace: bool = False,
+    dry_run: bool = False,
+    link: Callable[[list[int]], None] | None = queue_linking,
+) -> LoadResult:
+    """Store one article and its claims in one transaction; loading it again is a no-op.
+
+    The same url with different text is a conflict that keeps the stored text, unless
+    `replace`, which takes the new text and keeps the claims people have worked on (see
+    services.replace_article_text). `dry_run` does all the work and rolls it back. New
+    claims are passed to `link` after commit (by default: queued for similarity linking).
+    """
+    data = validated(source.data, source.where)
+    if source.curated is None and source.found is None:
+        # Extraction is the slow part and needs no database: do it before taking the
+        # write lock, so concurrent loaders and the pages are not kept waiting, and only
+        # for an article that is not stored already.
+        existing, same_text = services.find_article(data)
+        if existing is not None and (same_text or not replace):
+            return _existing(source, existing, same_text)
+        source = _replace(source, found=extract(data.text))
+    try:
+        with transaction.atomic():
+            result = _store(source, data, replace=replace)
+            if dry_run:
+                result.dry_run = True
+                transaction.set_rollback(True)
+            elif link is not None and result.claim_ids:
+                ids = result.claim_ids
+                transaction.on_commit(lambda: link(ids))
     except ClaimsError as error:
         raise InputError(source.where, error.message) from None
-    with transaction.atomic():
+    except IntegrityError:
+        # Another loader stored the same article between our check and our insert.
         existing, same_text = services.find_article(data)
-        if existing is not None:
-            outcome = "unchanged" if same_text else "conflict"
-            notes = [] if same_text else ["same url, different text: kept the stored text"]
-            return LoadResult(source.where, outcome, existing, notes=notes)
+        if existing is None:
+            raise
+        return _existing(source, existing, same_text)
+    return result
+
+
+def _existing(source: Source, article: Article, same_text: bool) -> LoadResult:
+    if same_text:
+        return LoadResult(source.where, "unchanged", article)
+    return LoadResult(
+        source.where,
+        "conflict",
+        article,
+        notes=["same url, different text: kept the stored text (--replace to take the new)"],
+    )
+
+
+def _store(source: Source, data: ArticleInput, *, replace: bool) -> LoadResult:
+    existing, same_text = services.find_article(data)
+    if existing is not None and (same_text or not replace):
+        return _existing(source, existing, same_text)
+    notes: list[str] = []
+    if existing is None:
         article = services.create_article(data=data)
-        try:
-            if source.curated is not None:
-                claims = _curated_claims(article.body, source.curated)
-            else:
-                claims = _extracted_claims(article.body)
-        except ClaimsError as error:
-            raise InputError(source.where, error.message) from None
-        created = services.add_claims(article=article, claims=claims)
-        return LoadResult(source.where, "new", article, claims_created=len(created))
+        outcome = "new"
+    else:
+        replaced = services.replace_article_text(article_id=existing.pk, data=data)
+        article = Article.objects.get(pk=existing.pk)
+        outcome = "replaced"
+        notes.append(f"removed {replaced.removed} unreviewed claims")
+        if replaced.kept:
+            notes.append(f"kept {replaced.kept} claims people worked on")
+        if replaced.detached:
+            notes.append(
+                f"{replaced.detached} kept claims are no longer in the text: "
+                "now sourced to the article's url"
+            )
+    claims = _claims_for(source, article.body)
+    if outcome == "replaced":
+        # A kept claim stands for its sentence: the extractor's span over the same words
+        # (a sentence that grew, or the whole sentence around a hand-picked clause) would
+        # put the same claim in front of the desk twice.
+        kept = list(article.claims.values_list("span_start", "span_end"))
+        claims = [
+            c for c in claims if not any(c.start < end and start < c.end for start, end in kept)
+        ]
+    created = services.add_claims(article=article, claims=claims)
+    return LoadResult(
+        source.where,
+        outcome,
+        article,
+        claims_created=len(created),
+        notes=notes,
+        claim_ids=[claim.pk for claim in created],
+    )

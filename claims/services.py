@@ -7,11 +7,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date
+from functools import cache
 from urllib.parse import urlsplit, urlunsplit
 
 from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator
-from django.db import transaction
+from django.db import DEFAULT_DB_ALIAS, connection, connections, transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from claims.models import Article, Claim, Claimant, Outlet, SimilarClaim, content_hash
@@ -75,6 +77,45 @@ def get_or_create_claimant(*, name: str, kind: str = "person", role: str = "") -
     return claimant
 
 
+def get_or_create_claimants(
+    refs: list[tuple[str, str, str]],
+) -> dict[tuple[str, str], Claimant]:
+    """The claimants named by (name, kind, role) triples, created when new, keyed by
+    (name, kind): a handful of queries for a whole article instead of two per claim."""
+    wanted: dict[tuple[str, str], str] = {}
+    for name, kind, role in refs:
+        name = name.strip()
+        if not name:
+            raise ClaimsError("A claimant needs a name.", field="claimant")
+        if kind not in Claimant.Kind.values:
+            raise ClaimsError(f"Claimant kind must be one of {', '.join(Claimant.Kind.values)}.")
+        if not wanted.get((name, kind)):
+            wanted[(name, kind)] = role
+    if not wanted:
+        return {}
+    names = {name for name, _ in wanted}
+
+    def fetch() -> dict[tuple[str, str], Claimant]:
+        return {(c.name, c.kind): c for c in Claimant.objects.filter(name__in=names)}
+
+    found = fetch()
+    missing = [
+        Claimant(name=name, kind=kind, role=role)
+        for (name, kind), role in wanted.items()
+        if (name, kind) not in found
+    ]
+    if missing:
+        # ignore_conflicts: a concurrent loader may create the same claimant meanwhile.
+        Claimant.objects.bulk_create(missing, ignore_conflicts=True)
+        found = fetch()
+    for key, role in wanted.items():
+        claimant = found[key]
+        if role and not claimant.role:
+            claimant.role = role
+            claimant.save(update_fields=["role"])
+    return {key: found[key] for key in wanted}
+
+
 @dataclass(frozen=True)
 class ClaimInput:
     """A claim to add to an article: its text and where it stands in the body."""
@@ -124,14 +165,15 @@ def validate_article_input(data: ArticleInput) -> ArticleInput:
 def find_article(data: ArticleInput) -> tuple[Article | None, bool]:
     """The article this input would duplicate: (article, same_text)."""
     digest = content_hash(data.text)
-    same = Article.objects.filter(content_hash=digest).first()
-    if same is not None:
-        return same, True
+    match = Q(content_hash=digest)
     if data.url:
-        by_url = Article.objects.filter(url=data.url).first()
-        if by_url is not None:
-            return by_url, False
-    return None, False
+        match |= Q(url=data.url)
+    # One query for both questions; at most two rows can match (both are unique).
+    found = list(Article.objects.filter(match).order_by()[:2])
+    for article in found:
+        if article.content_hash == digest:
+            return article, True
+    return (found[0], False) if found else (None, False)
 
 
 def create_article(*, data: ArticleInput) -> Article:
@@ -171,10 +213,187 @@ def add_claims(*, article: Article, claims: list[ClaimInput]) -> list[Claim]:
                 claim_date=article.published,
             )
         )
-    # bulk_create skips simple_history's post_save, so record the creations explicitly.
-    created = Claim.objects.bulk_create(new)
-    Claim.history.bulk_history_create(created, default_change_reason="created")
-    return created
+    _insert_with_history(new, change_reason="created")
+    return new
+
+
+def _insert(model, fields, rows: list[list]) -> list[int]:
+    """One multi-row INSERT ... RETURNING id per batch. A bulk load spends most of its time
+    in the ORM's per-object, per-field compilation of bulk_create; the values here are
+    prepared by the same field methods (get_db_prep_save), so they are stored alike."""
+    quote = connection.ops.quote_name
+    table = quote(model._meta.db_table)
+    columns = ", ".join(quote(f.column) for f in fields)
+    placeholders = "(" + ", ".join(["%s"] * len(fields)) + ")"
+    # SQLite allows 32766 variables a statement, PostgreSQL 65535.
+    batch = max(1, 30000 // len(fields))
+    ids: list[int] = []
+    with connection.cursor() as cursor:
+        for at in range(0, len(rows), batch):
+            chunk = rows[at : at + batch]
+            cursor.execute(
+                # Identifiers come from the model, quoted; every value is a parameter.
+                f"INSERT INTO {table} ({columns}) VALUES {', '.join([placeholders] * len(chunk))} "  # noqa: S608
+                f"RETURNING {quote(model._meta.pk.column)}",
+                [value for row in chunk for value in row],
+            )
+            ids.extend(row[0] for row in cursor.fetchall())
+    return ids
+
+
+@cache
+def _historical_claim():
+    # Claim.history builds a manager class on every access; the model behind it is fixed.
+    return Claim.history.model
+
+
+def _insert_with_history(claims: list[Claim], *, change_reason: str) -> None:
+    """Insert new claims and their "created" history rows (what bulk_create followed by
+    simple_history's bulk_history_create would write), setting each claim's pk."""
+    if not claims:
+        return
+    # The `connection` proxy costs a lookup per attribute; a bulk load touches it a
+    # hundred thousand times.
+    db = connections[DEFAULT_DB_ALIAS]
+    now = timezone.now()
+    fields = [f for f in Claim._meta.concrete_fields if not f.primary_key]
+    stamped = {
+        f.attname
+        for f in fields
+        if getattr(f, "auto_now", False) or getattr(f, "auto_now_add", False)
+    }
+    # Values every row shares are prepared once: the timestamps of this insert.
+    shared = {
+        name: fields[0].model._meta.get_field(name).get_db_prep_save(now, db) for name in stamped
+    }
+    prepared: list[dict[str, object]] = []
+    for claim in claims:
+        values = {}
+        for f in fields:
+            if f.attname in stamped:
+                setattr(claim, f.attname, now)
+                values[f.attname] = shared[f.attname]
+            else:
+                values[f.attname] = f.get_db_prep_save(getattr(claim, f.attname), db)
+        prepared.append(values)
+    ids = _insert(Claim, fields, [[values[f.attname] for f in fields] for values in prepared])
+    for claim, values, pk in zip(claims, prepared, ids, strict=True):
+        claim.pk = pk
+        claim._state.adding = False
+        claim._state.db = db.alias
+        values["id"] = pk
+
+    history = _historical_claim()
+    extra = {
+        "history_date": now,
+        "history_change_reason": change_reason,
+        "history_type": "+",
+        "history_user_id": None,
+    }
+    history_fields = [f for f in history._meta.concrete_fields if not f.primary_key]
+    # The historical model mirrors the claim's fields (same types, same preparation), so
+    # the claim's prepared values are reused; the history_* fields are the same for all.
+    constant = {
+        f.attname: f.get_db_prep_save(
+            extra[f.attname] if f.attname in extra else f.get_default(), db
+        )
+        for f in history_fields
+        if f.attname not in prepared[0]
+    }
+    rows = [
+        [values[f.attname] if f.attname in values else constant[f.attname] for f in history_fields]
+        for values in prepared
+    ]
+    _insert(history, history_fields, rows)
+
+
+@dataclass(frozen=True)
+class Replacement:
+    """What replacing an article's text did to the claims it had."""
+
+    removed: int
+    kept: int
+    detached: int
+
+
+def editor_touched_claims(article: Article):
+    """The claims of `article` that carry people's work, which a machine re-run must keep:
+    under review or later, dismissed, added by hand, with a decided similarity link, or
+    referred to by anything else (evidence, verdicts, workflow history, duplicates)."""
+    decided = [SimilarClaim.Decision.CONFIRMED, SimilarClaim.Decision.REJECTED]
+    touched = (
+        ~Q(status=Claim.Status.NEW)
+        | Q(origin__in=[Claim.Origin.MANUAL, Claim.Origin.SUBMITTED])
+        | Q(assignee__isnull=False)
+        | Q(duplicate_of__isnull=False)
+        | Q(similar_out__decision__in=decided)
+        | Q(similar_in__decision__in=decided)
+    )
+    # Rows of other apps (reviews) point at claims too; claims never imports reviews, so
+    # ask the model which relations exist rather than naming them.
+    for relation in Claim._meta.related_objects:
+        if relation.related_model is SimilarClaim:
+            continue
+        touched |= Q(**{f"{relation.name}__isnull": False})
+    return article.claims.filter(touched).distinct()
+
+
+def _relocate(
+    body: str, text: str, near: int, taken: set[tuple[int, int]]
+) -> tuple[int, int] | None:
+    """The occurrence of `text` in `body` nearest to where it stood, not already taken."""
+    best: tuple[int, int] | None = None
+    start = body.find(text)
+    while start >= 0:
+        span = (start, start + len(text))
+        if span not in taken and (best is None or abs(start - near) < abs(best[0] - near)):
+            best = span
+        start = body.find(text, start + 1)
+    return best
+
+
+@transaction.atomic
+def replace_article_text(*, article_id: int, data: ArticleInput) -> Replacement:
+    """Give an article a new version of its text (same url, corrected or updated by its
+    outlet). The machine's untouched claims go; claims carrying people's work stay, moved
+    to where their text now stands, or kept with the article's url as their source when
+    the new text no longer contains them. Callers then add the new version's claims."""
+    article = Article.objects.select_for_update().get(pk=article_id)
+    keep = list(editor_touched_claims(article).order_by("span_start", "id"))
+    keep_ids = {claim.pk for claim in keep}
+    removable = article.claims.exclude(pk__in=keep_ids)
+    removed = removable.count()
+    # Pending similarity links go with their claims (CASCADE); decided ones are on kept
+    # claims only, by editor_touched_claims.
+    removable.delete()
+
+    if data.outlet:
+        article.outlet = get_or_create_outlet(name=data.outlet)
+    article.body = data.text
+    article.content_hash = content_hash(data.text)
+    article.title = data.title or article.title
+    article.byline = data.byline or article.byline
+    article.published = data.published or article.published
+    article.language = data.language or article.language
+    article.save()
+
+    taken: set[tuple[int, int]] = set()
+    detached = 0
+    for claim in keep:
+        span = _relocate(article.body, claim.text, claim.span_start or 0, taken)
+        if span is not None:
+            taken.add(span)
+            claim.span_start, claim.span_end = span
+        else:
+            # The corrected article no longer says it; the claim and its review stay,
+            # sourced to the article's address.
+            claim.article = None
+            claim.span_start = claim.span_end = None
+            claim.source_url = article.url or ""
+            detached += 1
+        claim.version += 1
+        claim.save(update_fields=["article", "span_start", "span_end", "source_url", "version"])
+    return Replacement(removed=removed, kept=len(keep) - detached, detached=detached)
 
 
 def check_span(*, article: Article, text: str, start: int, end: int) -> None:
@@ -205,13 +424,15 @@ def create_submitted_claim(
     text = text.strip()
     if not text:
         raise ClaimsError("The claim text is empty.", field="text")
-    return Claim.objects.create(
+    claim = Claim.objects.create(
         text=text,
         source_url=normalise_url(source_url),
         claimant=claimant,
         claim_date=claim_date,
         origin=Claim.Origin.SUBMITTED,
     )
+    _link_after_commit([claim.pk])
+    return claim
 
 
 def _require_perm(user, perm: str, message: str) -> None:
@@ -245,7 +466,15 @@ def add_manual_claim(
         claim_date=article.published,
         origin=Claim.Origin.MANUAL,
     )
+    _link_after_commit([claim.pk])
     return claim
+
+
+def _link_after_commit(claim_ids: list[int]) -> None:
+    """Queue similarity linking for new claims once they are committed."""
+    from claims.tasks import link_similar_claims
+
+    transaction.on_commit(lambda: link_similar_claims.delay(claim_ids))
 
 
 @transaction.atomic

@@ -52,7 +52,10 @@ def test_seeds_load_with_their_curated_claims_at_exact_spans():
         for c in claims:
             assert article.body[c.span_start : c.span_end] == c.text
             assert c.status == Claim.Status.NEW and c.origin == Claim.Origin.CURATED
-    assert f"total: 2 new, 0 unchanged, 0 conflict, 0 refused; {Claim.objects.count()}" in out
+    assert (
+        f"total: 2 new, 0 unchanged, 0 conflict, 0 replaced, 0 refused; {Claim.objects.count()}"
+        in out
+    )
 
 
 @pytest.mark.parametrize(

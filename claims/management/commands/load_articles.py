@@ -1,45 +1,156 @@
-"""manage.py load_articles PATH...: articles (and their claims) from .txt, .json, .jsonl."""
+"""manage.py load_articles PATH...: articles and their claims from files, folders or stdin."""
 
 from __future__ import annotations
 
-from pathlib import Path
+from collections import Counter
 
 from django.core.management.base import BaseCommand, CommandError
+from django.db import connection, transaction
 
-from claims.loading import InputError, load_article, read_path
+from claims.loading import (
+    InputError,
+    LoadResult,
+    Source,
+    bulk_session,
+    extracted_in_parallel,
+    load_article,
+    queue_linking,
+    read_path,
+    source_to_payload,
+    with_overrides,
+)
+
+# New claims are queued for similarity linking in batches of this many, so a bulk load
+# sends a few hundred task messages rather than one per article.
+LINK_BATCH = 2000
+
+
+class LinkBatcher:
+    """Collects the ids of committed claims and queues linking a batch at a time."""
+
+    def __init__(self, size: int = LINK_BATCH):
+        self.size = size
+        self.pending: list[int] = []
+        self.flush_registered = False
+
+    def add(self, claim_ids: list[int]) -> None:
+        self.pending.extend(claim_ids)
+        if connection.in_atomic_block and not self.flush_registered:
+            # Run inside an enclosing transaction (a test, a caller's atomic block): the
+            # claims only exist once that commits, so the last batch is queued then.
+            transaction.on_commit(self.flush)
+            self.flush_registered = True
+        if len(self.pending) >= self.size:
+            self.flush()
+
+    def flush(self) -> None:
+        self.flush_registered = False
+        if self.pending:
+            ids, self.pending = self.pending, []
+            queue_linking(ids)
 
 
 class Command(BaseCommand):
     help = (
-        "Load articles from files or folders (.txt with the title on the first line, "
-        ".json or .jsonl objects with url, title, outlet, published, byline, text). "
-        "A <name>.claims.json beside an article gives its curated claims. Idempotent."
+        "Load articles and find their claims. PATH is a file, a folder (its .txt, .json, "
+        ".jsonl, .html files) or - for standard input, read as JSON Lines (one article "
+        "object a line) or, when the first line is not a whole object, as one JSON "
+        "document. .txt: the title on the first line. .json/.jsonl: objects with url, "
+        "title, outlet, published, byline and text (only text required). .html: main text "
+        "and metadata taken from the page. A <name>.claims.json beside a file gives its "
+        "curated claims instead of the extractor's. Idempotent: loading again changes "
+        "nothing. Exits 1 when any input was refused; the others still load."
     )
 
     def add_arguments(self, parser):
-        parser.add_argument("paths", nargs="+", help="files or folders")
-
-    def handle(self, *args, paths, **options):
-        counts = {"new": 0, "unchanged": 0, "conflict": 0, "refused": 0}
-        claims = 0
-        for path in paths:
-            for item in read_path(Path(path)):
-                if isinstance(item, InputError):
-                    counts["refused"] += 1
-                    self.stderr.write(f"error: {item}")
-                    continue
-                try:
-                    result = load_article(item)
-                except InputError as error:
-                    counts["refused"] += 1
-                    self.stderr.write(f"error: {error}")
-                    continue
-                counts[result.outcome] += 1
-                claims += result.claims_created
-                self.stdout.write(result.line())
-        self.stdout.write(
-            f"total: {counts['new']} new, {counts['unchanged']} unchanged, "
-            f"{counts['conflict']} conflict, {counts['refused']} refused; {claims} claims created"
+        parser.add_argument("paths", nargs="+", metavar="PATH", help="file, folder or -")
+        parser.add_argument(
+            "--dry-run",
+            action="store_true",
+            help="report what would happen, write nothing",
         )
+        parser.add_argument(
+            "--async",
+            action="store_true",
+            dest="run_async",
+            help="queue each article for a Celery worker instead of loading it here",
+        )
+        parser.add_argument(
+            "--replace",
+            action="store_true",
+            help="an article whose url is stored with other text takes the new text; its "
+            "claims under review, dismissed or added by hand are kept",
+        )
+        parser.add_argument(
+            "--jobs",
+            type=int,
+            default=1,
+            metavar="N",
+            help="find claims in N worker processes (for large loads; default 1: in process)",
+        )
+        parser.add_argument("--outlet", help="the outlet of every article loaded")
+        parser.add_argument("--url", help="the article's url (a single article only)")
+
+    def handle(self, *args, paths, dry_run, run_async, replace, outlet, url, jobs, **options):
+        if dry_run and run_async:
+            raise CommandError("--dry-run and --async do not go together.")
+        if jobs < 1:
+            raise CommandError("--jobs must be 1 or more.")
+        counts: Counter[str] = Counter()
+        linker = LinkBatcher()
+        with bulk_session():
+            items = (item for path in paths for item in read_path(path))
+            if jobs > 1 and not run_async:
+                items = extracted_in_parallel(items, jobs=jobs)
+            seen = 0
+            for item in items:
+                if isinstance(item, Source) and (url or outlet):
+                    seen += 1
+                    if url and seen > 1:
+                        raise CommandError(
+                            "--url names one article, but the input holds more than one."
+                        )
+                    item = with_overrides(item, url=url, outlet=outlet)
+                self._one(
+                    item, counts, linker, dry_run=dry_run, run_async=run_async, replace=replace
+                )
+        linker.flush()
+        self.stdout.write(self._total(counts, dry_run=dry_run, run_async=run_async))
         if counts["refused"]:
             raise CommandError(f"{counts['refused']} input(s) refused", returncode=1)
+
+    def _one(self, item, counts, linker, *, dry_run, run_async, replace) -> None:
+        if isinstance(item, InputError):
+            counts["refused"] += 1
+            self.stderr.write(f"error: {item}")
+            return
+        if run_async:
+            from claims.tasks import load_article_payload
+
+            load_article_payload.delay(source_to_payload(item), replace=replace)
+            counts["queued"] += 1
+            self.stdout.write(f"{item.where}: queued — {item.data.title}")
+            return
+        try:
+            result = load_article(item, replace=replace, dry_run=dry_run, link=linker.add)
+        except InputError as error:
+            counts["refused"] += 1
+            self.stderr.write(f"error: {error}")
+            return
+        counts[result.outcome] += 1
+        counts["claims"] += result.claims_created
+        self.stdout.write(result.line())
+
+    @staticmethod
+    def _total(counts: Counter[str], *, dry_run: bool, run_async: bool) -> str:
+        if run_async:
+            return f"total: {counts['queued']} queued, {counts['refused']} refused"
+        line = (
+            f"total: {counts['new']} new, {counts['unchanged']} unchanged, "
+            f"{counts['conflict']} conflict, {counts['replaced']} replaced, "
+            f"{counts['refused']} refused; {counts['claims']} claims created"
+        )
+        return f"{line} (dry run: nothing written)" if dry_run else line
+
+
+__all__ = ["Command", "LinkBatcher", "LoadResult"]

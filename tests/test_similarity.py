@@ -1,0 +1,217 @@
+"""Similar-claim linking: the same claim restated by another outlet, with or without a
+changed number, and an unrelated article. Runs on SQLite (word prefilter) and on
+PostgreSQL (pg_trgm), and the prefilter on PostgreSQL too."""
+
+from __future__ import annotations
+
+import io
+from pathlib import Path
+
+import pytest
+from django.core.management import call_command
+from django.db.models import Q
+
+from claims import services, similarity
+from claims.loading import Source, load_article
+from claims.models import Claim, SimilarClaim
+from claims.services import ArticleInput
+from claims.tasks import link_similar_claims
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def tasks_run_in_process(monkeypatch):
+    """With a broker configured (the PostgreSQL + Redis run) tasks would go to Redis with
+    no worker to run them; these tests run them in process, as the embedded default does.
+    A real worker is exercised in test_intake_worker.py."""
+    from factcheck.celery import app
+
+    monkeypatch.setitem(app.conf, "task_always_eager", True)
+
+
+SEEDS = Path(__file__).resolve().parent.parent / "fixtures" / "articles"
+SEED_20_YEARS = "first by a Pakistani Prime Minister in 20 years"
+SEED_35_COUNTRIES = "They were among 35 countries that refused to vote"
+
+
+@pytest.fixture(params=["index", "prefilter"])
+def candidates(request, monkeypatch, settings):
+    """Each test runs with the database's own candidate search and with the prefilter
+    (the same thing on SQLite; on PostgreSQL the trigram index, then the fallback)."""
+    if request.param == "prefilter":
+        monkeypatch.setattr(similarity, "use_trigram", lambda: False)
+    return request.param
+
+
+@pytest.fixture
+def seeds(django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        call_command("load_articles", str(SEEDS), stdout=io.StringIO())
+    return Claim.objects.all()
+
+
+def publish(text: str, url: str, django_capture_on_commit_callbacks) -> list[Claim]:
+    """Load an article written in the test through the loader, running its after-commit
+    work (the linking task) as a worker would."""
+    with django_capture_on_commit_callbacks(execute=True):
+        result = load_article(
+            Source(where=url, data=ArticleInput(text=text, title="Test report", url=url))
+        )
+    assert result.outcome == "new"
+    return list(result.article.claims.all())
+
+
+def links_of(claim: Claim):
+    return SimilarClaim.objects.filter(Q(from_claim=claim) | Q(to_claim=claim))
+
+
+def the_claim(claims: list[Claim], fragment: str) -> Claim:
+    hits = [claim for claim in claims if fragment in claim.text]
+    assert len(hits) == 1, [claim.text for claim in claims]
+    return hits[0]
+
+
+def test_restating_a_seed_claim_with_another_number_gives_a_conflicting_link(
+    candidates, seeds, django_capture_on_commit_callbacks
+):
+    seed = Claim.objects.get(text__contains=SEED_20_YEARS)
+    claims = publish(
+        "Khan in Moscow\n\n"
+        "Khan’s trip to Moscow was the first by a Pakistani prime minister in 23 years, "
+        "officials said on Thursday.\n",
+        "https://other.example/khan-moscow",
+        django_capture_on_commit_callbacks,
+    )
+    mine = the_claim(claims, "23 years")
+
+    link = links_of(mine).get()
+    assert {link.from_claim_id, link.to_claim_id} == {seed.pk, mine.pk}
+    assert link.from_claim_id < link.to_claim_id
+    assert link.conflicting is True
+    assert link.conflict_detail in ("20 years vs 23 years", "23 years vs 20 years")
+    assert 0.5 <= link.score <= 1
+    assert link.decision == SimilarClaim.Decision.PENDING
+
+
+def test_restating_a_seed_claim_with_the_same_number_gives_a_plain_link(
+    candidates, seeds, django_capture_on_commit_callbacks
+):
+    seed = Claim.objects.get(text__contains=SEED_35_COUNTRIES)
+    claims = publish(
+        "The UN vote\n\n"
+        "Pakistan was one of 35 countries that refused to vote on the UN resolution "
+        "deploring Russia’s actions in Ukraine.\n",
+        "https://other.example/un-vote",
+        django_capture_on_commit_callbacks,
+    )
+    mine = the_claim(claims, "35 countries")
+
+    link = links_of(mine).get()
+    assert {link.from_claim_id, link.to_claim_id} == {seed.pk, mine.pk}
+    assert link.conflicting is False
+    assert link.conflict_detail == ""
+
+
+def test_a_changed_count_of_countries_conflicts(
+    candidates, seeds, django_capture_on_commit_callbacks
+):
+    seed = Claim.objects.get(text__contains=SEED_35_COUNTRIES)
+    claims = publish(
+        "The UN vote\n\n"
+        "Pakistan was one of 34 countries that refused to vote on the UN resolution "
+        "deploring Russia’s actions in Ukraine.\n",
+        "https://third.example/un-vote",
+        django_capture_on_commit_callbacks,
+    )
+    link = links_of(the_claim(claims, "34 countries")).get()
+    assert seed.pk in (link.from_claim_id, link.to_claim_id)
+    assert link.conflicting is True
+    assert "35 countries" in link.conflict_detail and "34 countries" in link.conflict_detail
+
+
+def test_an_unrelated_article_gets_no_links(candidates, seeds, django_capture_on_commit_callbacks):
+    claims = publish(
+        "Council budget\n\n"
+        "The city council of Leeds approved a budget of 12 million pounds for new schools "
+        "on Tuesday, the mayor said.\n\n"
+        "Enrolment rose by 4 percent in 2023, according to the education department.\n",
+        "https://local.example/budget",
+        django_capture_on_commit_callbacks,
+    )
+    assert claims, "the unrelated article should still have claims of its own"
+    assert not SimilarClaim.objects.filter(
+        Q(from_claim__in=claims) | Q(to_claim__in=claims)
+    ).exists()
+
+
+def test_claims_of_the_same_article_are_never_linked(
+    candidates, django_capture_on_commit_callbacks
+):
+    claims = publish(
+        "Repeated\n\n"
+        "The minister said 35 countries abstained in the vote on Wednesday.\n\n"
+        "The minister said 35 countries abstained in the vote on Wednesday, again.\n",
+        "https://one.example/repeat",
+        django_capture_on_commit_callbacks,
+    )
+    assert len(claims) == 2
+    assert not SimilarClaim.objects.exists()
+
+
+def test_linking_again_creates_nothing_and_keeps_the_editors_decision(
+    candidates, seeds, editor, django_capture_on_commit_callbacks
+):
+    claims = publish(
+        "Khan in Moscow\n\n"
+        "Khan’s trip to Moscow was the first by a Pakistani prime minister in 23 years, "
+        "officials said on Thursday.\n",
+        "https://other.example/khan-moscow",
+        django_capture_on_commit_callbacks,
+    )
+    link = SimilarClaim.objects.get()
+    services.decide_similarity(link_id=link.pk, actor=editor, decision="rejected")
+    every_claim = list(Claim.objects.values_list("pk", flat=True))
+
+    assert link_similar_claims.delay(every_claim).get() == 0
+    assert link_similar_claims.delay([claim.pk for claim in claims]).get() == 0
+
+    assert SimilarClaim.objects.count() == 1
+    link.refresh_from_db()
+    assert link.decision == SimilarClaim.Decision.REJECTED
+    assert link.decided_by == editor
+
+
+def test_a_claim_an_editor_adds_by_hand_is_linked_too(
+    candidates, seeds, editor, django_capture_on_commit_callbacks
+):
+    text = (
+        "Moscow trip\n\nThe weather was cold. Khan’s visit was the first by a Pakistani "
+        "prime minister in 23 years, and it began on the day Russia invaded.\n"
+    )
+    with django_capture_on_commit_callbacks(execute=True):
+        article = load_article(
+            Source(where="t", data=ArticleInput(text=text, url="https://x.example/a")),
+            link=None,
+        ).article
+    article.claims.all().delete()
+    fragment = "Khan’s visit was the first by a Pakistani prime minister in 23 years"
+    start = text.index(fragment)
+    with django_capture_on_commit_callbacks(execute=True):
+        claim = services.add_manual_claim(
+            article_id=article.pk, actor=editor, start=start, end=start + len(fragment)
+        )
+    link = links_of(claim).get()
+    assert link.conflicting is True
+
+
+def test_scores_and_conflicts_are_computed_from_the_words_and_figures():
+    a = similarity.features("The pipeline will cost $2.5 billion, the ministry said.")
+    b = similarity.features("The ministry said the pipeline will cost $3 billion.")
+    c = similarity.features("The ministry said the pipeline will cost $2.5 billion.")
+    assert similarity.score(a, b) == similarity.score(a, c) == 1.0
+    assert similarity.conflict(a, b) == "$2.5 billion vs $3 billion"
+    assert similarity.conflict(a, c) == ""
+    d = similarity.features("The conflict began on February 24, the ministry said.")
+    e = similarity.features("The conflict began on February 23, the ministry said.")
+    assert similarity.conflict(d, e) == "February 24 vs February 23"
