@@ -132,41 +132,33 @@ def _peak_mb(who: int) -> float:
 
 def phase_load(args) -> dict:
     _django(args.database_url, args.var_dir)
-    from claims.loading import (
-        InputError,
-        bulk_session,
-        extracted_in_parallel,
-        load_article,
-        read_path,
-    )
+    from claims.loading import InputError, extracted_in_parallel, load_articles, read_path
     from claims.models import Claim
 
     queued: list[int] = []
     refused = articles = claims = 0
-    storing = 0.0
+    cpu_before = time.process_time()
     started = time.perf_counter()
     # What `load_articles --jobs J PATH` does, minus its one printed line per article.
-    with bulk_session():
-        items = read_path(args.file)
-        if args.jobs > 1:
-            items = extracted_in_parallel(items, jobs=args.jobs)
-        for item in items:
-            if isinstance(item, InputError):
-                refused += 1
-                continue
-            began = time.perf_counter()
-            result = load_article(item, link=lambda ids: queued.append(len(ids)))
-            storing += time.perf_counter() - began
-            articles += result.outcome == "new"
-            claims += result.claims_created
+    items = read_path(args.file)
+    if args.jobs > 1:
+        items = extracted_in_parallel(items, jobs=args.jobs)
+    for result in load_articles(items, link=lambda ids: queued.append(len(ids))):
+        if isinstance(result, InputError):
+            refused += 1
+            continue
+        articles += result.outcome == "new"
+        claims += result.claims_created
     elapsed = time.perf_counter() - started
+    cpu = time.process_time() - cpu_before
     out = {
         "articles": articles,
         "claims": claims,
         "refused": refused,
         "seconds": elapsed,
-        # Time inside load_article: the database work, plus extraction when jobs=1.
-        "storing_seconds": storing,
+        # CPU time of this process: reading and the database work, plus extraction when
+        # jobs=1 (with jobs > 1 the extraction runs in the worker processes).
+        "loader_cpu_seconds": cpu,
         "linking_batches_queued": len(queued),
         "peak_mb": _peak_mb(resource.RUSAGE_SELF),
         "workers_peak_mb": _peak_mb(resource.RUSAGE_CHILDREN),
@@ -195,6 +187,9 @@ def phase_load(args) -> dict:
                 "claims.claimant",
                 "claims.article",
                 "claims.claim",
+                # The claims' "created" history rows: intake writes them, so they are
+                # part of the same rows.
+                "claims.historicalclaim",
                 stdout=fixture,
             )
     return out
@@ -297,8 +292,8 @@ def main() -> None:
                 f"  {r['articles']:,} articles, {r['claims']:,} claims in {r['seconds']:.1f} s\n"
                 f"  {r['articles'] / r['seconds']:,.0f} articles/s, "
                 f"{r['claims'] / r['seconds']:,.0f} claims/s; "
-                f"{r['storing_seconds']:.1f} s of it in load_article (database work"
-                f"{'' if args.jobs > 1 else ' and extraction'})\n"
+                f"loader process CPU {r['loader_cpu_seconds']:.1f} s (reading and database work"
+                f"{'' if args.jobs > 1 else ', extraction'})\n"
                 f"  peak memory: loader {r['peak_mb']:.0f} MB, "
                 f"extraction workers {r['workers_peak_mb']:.0f} MB each at most\n"
                 f"  similarity linking queued in {r['linking_batches_queued']} batches"
@@ -323,14 +318,14 @@ def main() -> None:
             url, var_dir = _database(args.postgres, tmp, "loaddata")
             r = _phase("loaddata", dump=fixture, database_url=url, var_dir=var_dir)
             ratio = r["seconds"] / large["seconds"]
-            storing = r["seconds"] / large["storing_seconds"]
+            storing = r["seconds"] / large["loader_cpu_seconds"]
             print(
                 f"\nloaddata of the same rows ({fixture.stat().st_size / 1e6:.0f} MB fixture): "
                 f"{r['articles']:,} articles, {r['claims']:,} claims in {r['seconds']:.1f} s, "
                 f"peak {r['peak_mb']:.0f} MB\n"
                 f"intake, extraction included, is {ratio:.1f}x as fast as loaddata "
-                f"({'meets' if ratio >= 10 else 'misses'} the 10x target); its database work "
-                f"alone is {storing:.1f}x as fast (and writes the claims' history rows too)"
+                f"({'meets' if ratio >= 10 else 'misses'} the 10x target); its reading and database "
+                f"work alone (the loader process's CPU time) is {storing:.1f}x as fast"
             )
 
 

@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 import pysbd
 from pysbd.lang.english import English
@@ -53,7 +54,7 @@ class _Gated:
 
     def _may_match(self, text: str) -> bool:
         haystack = text.lower() if self.fold else text
-        return any(needle in haystack for needle in self.needles)
+        return any(map(haystack.__contains__, self.needles))
 
     def search(self, text: str):
         return self.pattern.search(text) if self._may_match(text) else None
@@ -98,8 +99,9 @@ _SPEECH_TAG_START = re.compile(rf"^(?:[a-z]|(?:[A-Z][\w’'-]*\s+){{1,3}}(?:{SPE
 
 
 # A line whose only sentence-ending punctuation is at its end is one sentence:
-# most lines of an article are, and they need no segmenter.
-_ONE_SENTENCE_LINE = re.compile(r"[^.!?。．！？…)\r]*[.!?。．！？…”\"’')\]\s]*")
+# most lines of an article are, and they need no segmenter. A full stop between
+# digits ("$3.5 billion", "2.4%") is a decimal point, never a sentence end.
+_ONE_SENTENCE_LINE = re.compile(r"(?:[^.!?。．！？…)\r]|(?<=\d)\.(?=\d))*[.!?。．！？…”\"’')\]\s]*")
 
 
 # A full stop after an ordinary lower-case word, then a capital: a sentence break
@@ -405,15 +407,26 @@ _WEIGHTS = {
 _DAMPING = {"opinion": 0.4, "prediction": 0.7, "question": 0.3}
 
 
+_POSSESSIVE = re.compile(r"[’']s?$")
+_EST_WORD = re.compile(r"\b[a-z]{2,}est\b")
+_CAPITALISED_RUN = re.compile(r"[A-Z][\w’'&.-]*(?:\s+(?:of\s+)?[A-Z][\w’'&.-]*)*")
+_MID_SENTENCE_CAPITAL = re.compile(r"(?<=[a-z,;] )[A-Z][\w’'-]*")
+
+
+@lru_cache(maxsize=4096)
+def _word_pattern(word: str) -> re.Pattern:
+    return re.compile(rf"\b{re.escape(word)}\b")
+
+
 def _bare(word: str) -> str:
     """`word` without a possessive ending: "Pakistan’s" -> "Pakistan"."""
-    return re.sub(r"[’']s?$", "", word)
+    return _POSSESSIVE.sub("", word) if "'" in word or "’" in word else word
 
 
 def _has_superlative(sentence: str) -> bool:
     if _SUPERLATIVE.search(sentence):
         return True
-    words = re.findall(r"\b[a-z]{2,}est\b", sentence.lower())
+    words = _EST_WORD.findall(sentence.lower())
     return any(word not in _NOT_SUPERLATIVE for word in words)
 
 
@@ -424,7 +437,7 @@ def _named_entities(sentence: str, known: frozenset[str]) -> list[str]:
     there only counts when the article capitalises it elsewhere too (`known`).
     """
     entities: list[str] = []
-    for match in re.finditer(r"[A-Z][\w’'&.-]*(?:\s+(?:of\s+)?[A-Z][\w’'&.-]*)*", sentence):
+    for match in _CAPITALISED_RUN.finditer(sentence):
         before = sentence[: match.start()].rstrip()
         word = _bare(match.group().split()[0])
         at_start = not before or before[-1] in ".!?:" + OPEN_QUOTES
@@ -610,7 +623,7 @@ class _People:
         hits = []
         for full in self.roles:
             for form in {full, full.split()[-1]}:
-                match = re.search(rf"\b{re.escape(form)}\b", sentence)
+                match = _word_pattern(form).search(sentence)
                 if match:
                     hits.append((match.start(), full))
                     break
@@ -686,7 +699,7 @@ def extract_claims(text: str, *, threshold: float = DEFAULT_THRESHOLD) -> list[F
     }
     # Words the article capitalises mid-sentence are names even at a
     # sentence start ("Pakistan believes ...").
-    known = frozenset(_bare(m.group()) for m in re.finditer(r"(?<=[a-z,;] )[A-Z][\w’'-]*", text))
+    known = frozenset(_bare(word) for word in _MID_SENTENCE_CAPITAL.findall(text))
 
     people = _People()
     pending: ClaimantRef | None = None  # speaker announced by a "X said:" lead-in

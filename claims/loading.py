@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable, Iterable, Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass, field
 from dataclasses import replace as _replace
 from datetime import date
@@ -19,10 +18,10 @@ from pathlib import Path
 from typing import BinaryIO
 
 from django.conf import settings
-from django.db import IntegrityError, connection, transaction
+from django.db import IntegrityError, transaction
 
 from claims import services
-from claims.models import Article, Claim
+from claims.models import Article, Claim, Claimant, content_hash
 from claims.services import ArticleInput, ClaimInput, ClaimsError
 
 CLAIMS_SUFFIX = ".claims.json"
@@ -396,17 +395,24 @@ def source_from_payload(payload: dict) -> Source:
 # -- storing ----------------------------------------------------------------------------
 
 
-def _curated_claims(body: str, curated: tuple[CuratedClaim, ...]) -> list[ClaimInput]:
-    refs = [
-        (
-            c.claimant.get("name", ""),
-            c.claimant.get("kind") or "person",
-            c.claimant.get("role") or "",
-        )
-        for c in curated
-        if c.claimant
-    ]
-    claimants = services.get_or_create_claimants(refs)
+def _claimant_refs(source: Source) -> list[tuple[str, str, str]]:
+    """The (name, kind, role) of every claimant the source's claims name."""
+    if source.curated is not None:
+        return [
+            (
+                c.claimant.get("name", ""),
+                c.claimant.get("kind") or "person",
+                c.claimant.get("role") or "",
+            )
+            for c in source.curated
+            if c.claimant
+        ]
+    return [(f.claimant.name, f.claimant.kind, f.claimant.role) for f in source.found if f.claimant]
+
+
+def _curated_claims(
+    body: str, curated: tuple[CuratedClaim, ...], claimants: dict[tuple[str, str], Claimant]
+) -> list[ClaimInput]:
     claims = []
     for item in curated:
         start, end = services.find_span(body, item.text, item.occurrence)
@@ -429,11 +435,9 @@ def extract(text: str) -> tuple:
     return tuple(extract_claims(text))
 
 
-def _extracted_claims(found: Iterable) -> list[ClaimInput]:
-    found = list(found)
-    claimants = services.get_or_create_claimants(
-        [(f.claimant.name, f.claimant.kind, f.claimant.role) for f in found if f.claimant]
-    )
+def _extracted_claims(
+    found: Iterable, claimants: dict[tuple[str, str], Claimant]
+) -> list[ClaimInput]:
     return [
         ClaimInput(
             text=f.text,
@@ -486,28 +490,6 @@ def extracted_in_parallel(
             current = upcoming
 
 
-@contextmanager
-def bulk_session() -> Iterator[None]:
-    """For a load of many articles: on PostgreSQL, commits that do not wait for their WAL
-    flush (synchronous_commit off, this session only). Each article is still one atomic
-    transaction and the database stays consistent; a crash may lose the last few
-    commits, which loading the same input again (idempotent) restores. Waiting for a
-    flush per article made a bulk load disk-bound. (SQLite runs in WAL mode with
-    synchronous=NORMAL, which has the same effect, from settings.)"""
-    if connection.vendor != "postgresql":
-        yield
-        return
-    with connection.cursor() as cursor:
-        cursor.execute("SHOW synchronous_commit")
-        before = cursor.fetchone()[0]
-        cursor.execute("SET synchronous_commit TO off")
-    try:
-        yield
-    finally:
-        with connection.cursor() as cursor:
-            cursor.execute("SELECT set_config('synchronous_commit', %s, false)", [before])
-
-
 def queue_linking(claim_ids: list[int]) -> None:
     """Ask the background worker to link new claims to the same claims elsewhere."""
     from claims.tasks import link_similar_claims
@@ -515,11 +497,11 @@ def queue_linking(claim_ids: list[int]) -> None:
     link_similar_claims.delay(claim_ids)
 
 
-def _claims_for(source: Source, body: str) -> list[ClaimInput]:
-    if source.curated is not None:
-        return _curated_claims(body, source.curated)
-    found = source.found if source.found is not None else extract(body)
-    return _extracted_claims(found)
+def _with_claims(source: Source, data: ArticleInput) -> Source:
+    """`source` with the extractor's claims found, unless it has them or curated ones."""
+    if source.curated is None and source.found is None:
+        return _replace(source, found=extract(data.text))
+    return source
 
 
 def load_article(
@@ -544,7 +526,7 @@ def load_article(
         existing, same_text = services.find_article(data)
         if existing is not None and (same_text or not replace):
             return _existing(source, existing, same_text)
-        source = _replace(source, found=extract(data.text))
+        source = _with_claims(source, data)
     try:
         with transaction.atomic():
             result = _store(source, data, replace=replace)
@@ -565,6 +547,82 @@ def load_article(
     return result
 
 
+def load_articles(
+    items: Iterable[Source | InputError],
+    *,
+    replace: bool = False,
+    link: Callable[[list[int]], None] | None = queue_linking,
+    batch: int = 100,
+) -> Iterator[LoadResult | InputError]:
+    """load_article for a stream of inputs, with the same outcome for each, in order:
+    a LoadResult, or the InputError that refused it (passed through from reading).
+
+    New articles are stored `batch` at a time: one transaction and a handful of
+    multi-row INSERTs for the lot, where one article at a time spends most of its time in
+    per-statement and per-commit costs. Each article is still all or nothing: should any
+    of them fail (a claim that is not in its text, another loader storing the same article
+    meanwhile), the batch is rolled back whole and its articles are loaded one at a time,
+    each in its own transaction, so a bad one is reported and the good ones stored.
+    Articles already stored (unchanged, conflict, replaced) take load_article's path.
+    """
+    from itertools import islice
+
+    iterator = iter(items)
+    while chunk := list(islice(iterator, batch)):
+        yield from _load_chunk(chunk, replace=replace, link=link)
+
+
+def _load_chunk(
+    chunk: list[Source | InputError], *, replace: bool, link
+) -> list[LoadResult | InputError]:
+    results: list[LoadResult | InputError | None] = [None] * len(chunk)
+    valid: list[tuple[int, Source, ArticleInput]] = []
+    for at, item in enumerate(chunk):
+        if isinstance(item, InputError):
+            results[at] = item
+            continue
+        try:
+            valid.append((at, item, validated(item.data, item.where)))
+        except InputError as error:
+            results[at] = error
+
+    # New: neither stored nor an earlier input of this chunk (same url or same text).
+    stored_urls, stored_digests = services.stored_keys([data for _, _, data in valid])
+    new: list[tuple[int, Source, ArticleInput]] = []
+    one_by_one: list[int] = []
+    for at, source, data in valid:
+        digest = content_hash(data.text)
+        if digest in stored_digests or (data.url and data.url in stored_urls):
+            one_by_one.append(at)
+            continue
+        stored_digests.add(digest)
+        if data.url:
+            stored_urls.add(data.url)
+        new.append((at, source, data))
+
+    if new:
+        # Extraction needs no database: done before the write lock is taken.
+        new = [(at, _with_claims(source, data), data) for at, source, data in new]
+        try:
+            with transaction.atomic():
+                created = _create(new)
+                ids = [pk for result in created for pk in result.claim_ids]
+                if link is not None and ids:
+                    transaction.on_commit(lambda: link(ids))
+        except (ClaimsError, IntegrityError):
+            one_by_one.extend(at for at, _, _ in new)
+        else:
+            for (at, _, _), result in zip(new, created, strict=True):
+                results[at] = result
+
+    for at in sorted(one_by_one):
+        try:
+            results[at] = load_article(chunk[at], replace=replace, link=link)
+        except InputError as error:
+            results[at] = error
+    return results
+
+
 def _existing(source: Source, article: Article, same_text: bool) -> LoadResult:
     if same_text:
         return LoadResult(source.where, "unchanged", article)
@@ -576,41 +634,67 @@ def _existing(source: Source, article: Article, same_text: bool) -> LoadResult:
     )
 
 
+def _create(items: list[tuple[int, Source, ArticleInput]]) -> list[LoadResult]:
+    """New articles and their claims: a few statements for the lot, whatever its size."""
+    articles = services.create_articles([data for _, _, data in items])
+    claimants = services.get_or_create_claimants(
+        [ref for _, source, _ in items for ref in _claimant_refs(source)]
+    )
+    created = services.add_claims_to_articles(
+        [
+            (article, _claims_for(source, article.body, claimants))
+            for (_, source, _), article in zip(items, articles, strict=True)
+        ]
+    )
+    return [
+        LoadResult(
+            source.where,
+            "new",
+            article,
+            claims_created=len(ids),
+            claim_ids=ids,
+        )
+        for (_, source, _), article, ids in zip(items, articles, created, strict=True)
+    ]
+
+
+def _claims_for(
+    source: Source, body: str, claimants: dict[tuple[str, str], Claimant]
+) -> list[ClaimInput]:
+    if source.curated is not None:
+        return _curated_claims(body, source.curated, claimants)
+    return _extracted_claims(source.found, claimants)
+
+
 def _store(source: Source, data: ArticleInput, *, replace: bool) -> LoadResult:
     existing, same_text = services.find_article(data)
     if existing is not None and (same_text or not replace):
         return _existing(source, existing, same_text)
-    notes: list[str] = []
     if existing is None:
-        article = services.create_article(data=data)
-        outcome = "new"
-    else:
-        replaced = services.replace_article_text(article_id=existing.pk, data=data)
-        article = Article.objects.get(pk=existing.pk)
-        outcome = "replaced"
-        notes.append(f"removed {replaced.removed} unreviewed claims")
-        if replaced.kept:
-            notes.append(f"kept {replaced.kept} claims people worked on")
-        if replaced.detached:
-            notes.append(
-                f"{replaced.detached} kept claims are no longer in the text: "
-                "now sourced to the article's url"
-            )
-    claims = _claims_for(source, article.body)
-    if outcome == "replaced":
-        # A kept claim stands for its sentence: the extractor's span over the same words
-        # (a sentence that grew, or the whole sentence around a hand-picked clause) would
-        # put the same claim in front of the desk twice.
-        kept = list(article.claims.values_list("span_start", "span_end"))
-        claims = [
-            c for c in claims if not any(c.start < end and start < c.end for start, end in kept)
-        ]
+        return _create([(0, source, data)])[0]
+    replaced = services.replace_article_text(article_id=existing.pk, data=data)
+    article = Article.objects.get(pk=existing.pk)
+    notes = [f"removed {replaced.removed} unreviewed claims"]
+    if replaced.kept:
+        notes.append(f"kept {replaced.kept} claims people worked on")
+    if replaced.detached:
+        notes.append(
+            f"{replaced.detached} kept claims are no longer in the text: "
+            "now sourced to the article's url"
+        )
+    claimants = services.get_or_create_claimants(_claimant_refs(source))
+    claims = _claims_for(source, article.body, claimants)
+    # A kept claim stands for its sentence: the extractor's span over the same words
+    # (a sentence that grew, or the whole sentence around a hand-picked clause) would
+    # put the same claim in front of the desk twice.
+    kept = list(article.claims.values_list("span_start", "span_end"))
+    claims = [c for c in claims if not any(c.start < end and start < c.end for start, end in kept)]
     created = services.add_claims(article=article, claims=claims)
     return LoadResult(
         source.where,
-        outcome,
+        "replaced",
         article,
         claims_created=len(created),
         notes=notes,
-        claim_ids=[claim.pk for claim in created],
+        claim_ids=created,
     )

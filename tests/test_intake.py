@@ -6,6 +6,7 @@ from __future__ import annotations
 import io
 import json
 import sys
+from dataclasses import replace as _replace
 from pathlib import Path
 
 import pytest
@@ -13,7 +14,14 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 
 from claims import services
-from claims.loading import Source, article_from_mapping, load_article
+from claims.loading import (
+    CuratedClaim,
+    InputError,
+    Source,
+    article_from_mapping,
+    load_article,
+    load_articles,
+)
 from claims.models import Article, Claim, SimilarClaim
 from claims.services import ArticleInput
 from reviews import services as workflow
@@ -460,16 +468,176 @@ def _report(sentences: int, seed: int) -> Source:
     return Source(where=f"r{seed}", data=ArticleInput(text=f"Trade report {seed}\n\n{body}\n"))
 
 
-def test_loading_an_article_takes_the_same_queries_for_2_or_20_claims(
-    django_assert_num_queries,
-):
+def test_an_article_with_300_claims_takes_a_handful_more_queries_than_one_with_2():
+    """Claims and their history rows go in multi-row INSERTs, not a statement per claim:
+    the statements are cut into power-of-two sizes (bounded statement shapes), so 300
+    claims (256 + 32 + 8 + 4) take three more statements each than 2 do."""
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
     with CaptureQueriesContext(connection) as small:
         result = load_article(_report(2, 1), link=None)
     assert result.claims_created == 2
-    with django_assert_num_queries(len(small)):
-        result = load_article(_report(20, 2), link=None)
-    assert result.claims_created == 20
+    with CaptureQueriesContext(connection) as large:
+        result = load_article(_report(300, 2), link=None)
+    assert result.claims_created == 300
+    assert len(large) == len(small) + 2 * 3
     assert all(claim.history.count() == 1 for claim in result.article.claims.all())
+
+
+def _articles(count: int, first: int = 0) -> list[Source]:
+    return [
+        Source(
+            where=f"feed:{n}",
+            data=article_from_mapping(
+                {
+                    "url": f"https://feed.example/{n}",
+                    "outlet": f"Outlet {first}-{n % 3}",
+                    "text": f"Report {n}\n\nThe minister said {n + 10} countries abstained "
+                    f"in the vote on {n % 28 + 1} March, the first in {n + 2} years.\n",
+                },
+                f"feed:{n}",
+            ),
+        )
+        for n in range(first, first + count)
+    ]
+
+
+def test_a_batch_of_articles_takes_the_same_queries_for_3_or_30_articles():
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as small:
+        results = list(load_articles(_articles(3), link=None))
+    assert [r.outcome for r in results] == ["new"] * 3
+    with CaptureQueriesContext(connection) as large:
+        # 30 claims: 16 + 8 + 4 + 2, against 3: 2 + 1; two more INSERTs for claims and
+        # two for their history rows, and none more for 27 more articles (3 new outlets
+        # each time).
+        results = list(load_articles(_articles(30, first=100), link=None))
+    assert [r.outcome for r in results] == ["new"] * 30
+    assert len(large) == len(small) + 2 * 2
+    assert Article.objects.count() == 33 and Claim.objects.count() == 33
+    article = Article.objects.get(url="https://feed.example/107")
+    assert article.outlet.name == "Outlet 100-2"
+    claim = article.claims.get()
+    assert claim.text == article.body[claim.span_start : claim.span_end]
+    assert claim.claim_date == article.published and claim.history.count() == 1
+
+
+def test_a_long_load_runs_a_bounded_number_of_distinct_statements():
+    """The database driver caches every distinct statement it prepares (sqlite3 keeps
+    128), so an INSERT for every row count seen made a bulk load's memory grow with its
+    length: claims go in with statements of a few fixed shapes."""
+    from django.db import connection
+
+    shapes: set[str] = set()
+
+    def record(execute, sql, params, many, context):
+        if sql.startswith('INSERT INTO "claims_claim"'):
+            shapes.add(sql)
+        return execute(sql, params, many, context)
+
+    # Articles of 1 to 40 claims, one a batch: 40 different row counts.
+    with connection.execute_wrapper(record):
+        results = list(
+            load_articles([_report(n, 1000 + n) for n in range(1, 41)], link=None, batch=1)
+        )
+    assert sum(r.claims_created for r in results) == 820
+    assert len(shapes) == 6  # 1, 2, 4, 8, 16 and 32 rows
+
+
+def test_one_bad_article_in_a_batch_is_refused_alone_and_the_others_are_stored():
+    sources = _articles(5)
+    bad = Source(
+        where="feed:bad",
+        data=article_from_mapping({"text": "A short note.\n", "title": "Bad"}, "feed:bad"),
+        curated=(CuratedClaim(text="This sentence is not in the note."),),
+    )
+    sources.insert(2, bad)
+    results = list(load_articles(sources, link=None))
+    assert isinstance(results[2], InputError)
+    assert "feed:bad" in str(results[2]) and "is not in the article" in str(results[2])
+    assert [r.outcome for i, r in enumerate(results) if i != 2] == ["new"] * 5
+    assert Article.objects.count() == 5 and not Article.objects.filter(title="Bad").exists()
+    assert Claim.objects.count() == 5
+
+
+def test_a_batch_reports_repeats_within_it_as_unchanged_or_conflict():
+    first, again = _articles(1) + _articles(1)
+    changed = Source(
+        where="feed:changed",
+        data=_replace(first.data, text=first.data.text + "\nA line added later.\n"),
+    )
+    results = list(load_articles([first, again, changed], link=None))
+    assert [r.outcome for r in results] == ["new", "unchanged", "conflict"]
+    assert Article.objects.count() == 1
+
+
+def test_a_batch_queues_linking_once_for_all_its_new_claims(
+    django_capture_on_commit_callbacks,
+):
+    batches: list[list[int]] = []
+    with django_capture_on_commit_callbacks(execute=True):
+        results = list(load_articles(_articles(4), link=batches.append))
+    assert len(batches) == 1
+    assert sorted(batches[0]) == sorted(pk for r in results for pk in r.claim_ids)
+    assert len(batches[0]) == 4
+
+
+def test_claims_inserted_in_bulk_are_stored_as_the_orm_stores_them():
+    """The bulk INSERT prepares values itself (skipping get_db_prep_save for plain ones):
+    its rows, and their history rows, hold exactly what Claim.objects.create and
+    simple_history would have written."""
+    from datetime import date
+
+    from django.db import connection
+
+    article = services.create_article(
+        data=ArticleInput(
+            text="Lead.\n\nKhan said 35 countries abstained on 2 March.\n",
+            published=date(2022, 3, 3),
+        )
+    )
+    claimant = services.get_or_create_claimant(name="Imran Khan", role="Prime Minister")
+    text = "Khan said 35 countries abstained on 2 March."
+    start = article.body.index(text)
+    fields = dict(
+        text=text,
+        span_start=start,
+        span_end=start + len(text),
+        claimant=claimant,
+        checkworthiness=0.875,
+        checkworthiness_reasons=["number", "date", "attribution"],
+        origin=Claim.Origin.EXTRACTED,
+        claim_date=date(2022, 3, 3),
+    )
+    [bulk_id] = services.add_claims(
+        article=article,
+        claims=[
+            services.ClaimInput(
+                text=text,
+                start=start,
+                end=start + len(text),
+                claimant=claimant,
+                checkworthiness=0.875,
+                reasons=("number", "date", "attribution"),
+            )
+        ],
+    )
+    # The same claim at another span (the span is unique per article).
+    orm = Claim.objects.create(article=article, **{**fields, "span_start": 0, "span_end": 5})
+
+    def row(table: str, key: str, pk: int) -> dict:
+        with connection.cursor() as cursor:
+            cursor.execute(f"SELECT * FROM {table} WHERE {key} = %s", [pk])  # noqa: S608
+            names = [c[0] for c in cursor.description]
+            values = dict(zip(names, cursor.fetchone(), strict=True))
+        skip = {"id", "history_id", "history_date", "created_at", "updated_at"}
+        skip |= {"span_start", "span_end", "history_change_reason", "search_vector"}
+        return {name: value for name, value in values.items() if name not in skip}
+
+    assert row("claims_claim", "id", bulk_id) == row("claims_claim", "id", orm.pk)
+    assert row("claims_historicalclaim", "id", bulk_id) == row(
+        "claims_historicalclaim", "id", orm.pk
+    )

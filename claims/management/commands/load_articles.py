@@ -11,9 +11,9 @@ from claims.loading import (
     InputError,
     LoadResult,
     Source,
-    bulk_session,
     extracted_in_parallel,
     load_article,
+    load_articles,
     queue_linking,
     read_path,
     source_to_payload,
@@ -97,45 +97,65 @@ class Command(BaseCommand):
         if jobs < 1:
             raise CommandError("--jobs must be 1 or more.")
         counts: Counter[str] = Counter()
-        linker = LinkBatcher()
-        with bulk_session():
-            items = (item for path in paths for item in read_path(path))
-            if jobs > 1 and not run_async:
-                items = extracted_in_parallel(items, jobs=jobs)
-            seen = 0
+        items = (item for path in paths for item in read_path(path))
+        if url or outlet:
+            items = self._overridden(items, url=url, outlet=outlet)
+        if run_async:
             for item in items:
-                if isinstance(item, Source) and (url or outlet):
-                    seen += 1
-                    if url and seen > 1:
-                        raise CommandError(
-                            "--url names one article, but the input holds more than one."
-                        )
-                    item = with_overrides(item, url=url, outlet=outlet)
-                self._one(
-                    item, counts, linker, dry_run=dry_run, run_async=run_async, replace=replace
-                )
-        linker.flush()
+                self._queue(item, counts, replace=replace)
+        else:
+            if jobs > 1:
+                items = extracted_in_parallel(items, jobs=jobs)
+            if dry_run:
+                results = (self._dry_run(item, replace=replace) for item in items)
+                for result in results:
+                    self._report(result, counts)
+            else:
+                linker = LinkBatcher()
+                for result in load_articles(items, replace=replace, link=linker.add):
+                    self._report(result, counts)
+                linker.flush()
         self.stdout.write(self._total(counts, dry_run=dry_run, run_async=run_async))
         if counts["refused"]:
             raise CommandError(f"{counts['refused']} input(s) refused", returncode=1)
 
-    def _one(self, item, counts, linker, *, dry_run, run_async, replace) -> None:
+    @staticmethod
+    def _overridden(items, *, url, outlet):
+        seen = 0
+        for item in items:
+            if isinstance(item, Source):
+                seen += 1
+                if url and seen > 1:
+                    raise CommandError(
+                        "--url names one article, but the input holds more than one."
+                    )
+                item = with_overrides(item, url=url, outlet=outlet)
+            yield item
+
+    @staticmethod
+    def _dry_run(item, *, replace):
+        if isinstance(item, InputError):
+            return item
+        try:
+            return load_article(item, replace=replace, dry_run=True, link=None)
+        except InputError as error:
+            return error
+
+    def _queue(self, item, counts, *, replace) -> None:
         if isinstance(item, InputError):
             counts["refused"] += 1
             self.stderr.write(f"error: {item}")
             return
-        if run_async:
-            from claims.tasks import load_article_payload
+        from claims.tasks import load_article_payload
 
-            load_article_payload.delay(source_to_payload(item), replace=replace)
-            counts["queued"] += 1
-            self.stdout.write(f"{item.where}: queued — {item.data.title}")
-            return
-        try:
-            result = load_article(item, replace=replace, dry_run=dry_run, link=linker.add)
-        except InputError as error:
+        load_article_payload.delay(source_to_payload(item), replace=replace)
+        counts["queued"] += 1
+        self.stdout.write(f"{item.where}: queued — {item.data.title}")
+
+    def _report(self, result: LoadResult | InputError, counts) -> None:
+        if isinstance(result, InputError):
             counts["refused"] += 1
-            self.stderr.write(f"error: {error}")
+            self.stderr.write(f"error: {result}")
             return
         counts[result.outcome] += 1
         counts["claims"] += result.claims_created
