@@ -332,9 +332,23 @@ def _preparer(field, db):
     prep = field.get_db_prep_save
     target = field.target_field if isinstance(field, models.ForeignKey) else field
     plain = next((kind for cls, kind in _PLAIN if isinstance(target, cls)), None)
-    if plain is None:
-        return lambda value: prep(value, db)
-    return lambda value: value if value is None or type(value) is plain else prep(value, db)
+    if plain is not None:
+        return lambda value: value if value is None or type(value) is plain else prep(value, db)
+    # Other values (a list of reasons as JSON, a date) repeat across a load: preparing one
+    # depends on nothing but the value, so each distinct one is prepared once.
+    memo: dict = {}
+
+    def prepare(value):
+        key = (type(value), tuple(value) if type(value) is list else value)
+        try:
+            return memo[key]
+        except KeyError:
+            memo[key] = prepared = prep(value, db)
+            return prepared
+        except TypeError:  # unhashable (a list holding dicts)
+            return prep(value, db)
+
+    return prepare
 
 
 def _insert_with_history(rows: list[dict[str, object]], *, change_reason: str) -> list[int]:
