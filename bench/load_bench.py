@@ -324,8 +324,8 @@ def main() -> None:
                 f"{r['articles']:,} articles, {r['claims']:,} claims in {r['seconds']:.1f} s, "
                 f"peak {r['peak_mb']:.0f} MB\n"
                 f"intake, extraction included, is {ratio:.1f}x as fast as loaddata "
-                f"({'meets' if ratio >= 10 else 'misses'} the 10x target); its reading and database "
-                f"work alone (the loader process's CPU time) is {storing:.1f}x as fast"
+                f"({'meets' if ratio >= 10 else 'misses'} the 10x target); its reading and "
+                f"database work alone (the loader process's CPU time) is {storing:.1f}x as fast"
             )
 
 

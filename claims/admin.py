@@ -6,11 +6,21 @@ from __future__ import annotations
 from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
+from django.db import models
 from django.http import HttpResponseRedirect
 
 from claims import services
 from claims.loading import InputError, Source, load_article
 from claims.models import Article, Claim, Claimant, Outlet, SimilarClaim
+
+# A url typed without a scheme is taken as https (Django 6's default; 5.2 warns and
+# assumes http): for the admin's own form fields, and for the ModelForms declared here.
+HTTPS_URLS = {models.URLField: {"assume_scheme": "https"}}
+
+
+def https_urls(db_field, **kwargs):
+    """A ModelForm's formfield_callback: model fields' form fields, urls assuming https."""
+    return db_field.formfield(**{**HTTPS_URLS.get(type(db_field), {}), **kwargs})
 
 
 @admin.register(Outlet)
@@ -37,6 +47,7 @@ class ArticleAdminForm(forms.ModelForm):
     class Meta:
         model = Article
         fields = ["url", "title", "outlet", "byline", "published", "language", "body"]
+        formfield_callback = https_urls
 
     def article_input(self) -> services.ArticleInput:
         data = self.cleaned_data
@@ -67,6 +78,7 @@ class ArticleAdminForm(forms.ModelForm):
 @admin.register(Article)
 class ArticleAdmin(admin.ModelAdmin):
     form = ArticleAdminForm
+    formfield_overrides = HTTPS_URLS
     list_display = ["title", "outlet", "published", "url", "created_at"]
     list_filter = ["outlet", "language", "published"]
     search_fields = ["title", "url", "body", "byline"]

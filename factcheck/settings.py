@@ -104,7 +104,8 @@ TEMPLATES = [
 
 WSGI_APPLICATION = "factcheck.wsgi.application"
 
-# Database: DATABASE_URL (postgres://user:pass@host:5432/name) or the embedded SQLite file.
+# Database: DATABASE_URL (postgres://user:pass@host:5432/name, or sqlite:////path/file)
+# or the embedded SQLite file.
 if env.str("DATABASE_URL", default=""):
     DATABASES = {"default": env.db("DATABASE_URL")}
 else:
@@ -113,24 +114,26 @@ else:
         "default": {
             "ENGINE": "django.db.backends.sqlite3",
             "NAME": VAR_DIR / "factcheck.sqlite3",
-            # Wait for a concurrent writer instead of failing at once: the dev server,
-            # a loader and in-process tasks may all write.
-            # IMMEDIATE takes the write lock at BEGIN, so a service's read-check-write
-            # cannot interleave with another writer's (SQLite has no SELECT FOR UPDATE).
-            "OPTIONS": {
-                "timeout": 20,
-                "transaction_mode": "IMMEDIATE",
-                # WAL lets readers (the pages) go on while a loader writes, and with
-                # synchronous=NORMAL a commit is not an fsync (about 10 ms on this disk,
-                # which made a bulk load of one transaction per article disk-bound); a
-                # crash may lose the last commits, never corrupt the file.
-                "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL",
-            },
             # A file, not the default shared-cache memory database: shared cache has
             # table locks that fail at once instead of waiting, so tests of two
             # connections racing would not see SQLite's real locking.
             "TEST": {"NAME": str(VAR_DIR / "test.sqlite3")},
         }
+    }
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    DATABASES["default"]["OPTIONS"] = {
+        # Wait for a concurrent writer instead of failing at once: the dev server,
+        # a loader and in-process tasks may all write.
+        "timeout": 20,
+        # IMMEDIATE takes the write lock at BEGIN, so a service's read-check-write
+        # cannot interleave with another writer's (SQLite has no SELECT FOR UPDATE).
+        "transaction_mode": "IMMEDIATE",
+        # WAL lets readers (the pages) go on while a loader writes, and with
+        # synchronous=NORMAL a commit is not an fsync (about 10 ms on this disk,
+        # which made a bulk load of one transaction per article disk-bound); a
+        # crash may lose the last commits, never corrupt the file.
+        "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL",
+        **DATABASES["default"].get("OPTIONS", {}),
     }
 DATABASES["default"]["ATOMIC_REQUESTS"] = False
 DATABASES["default"].setdefault("TEST", {})

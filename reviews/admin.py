@@ -23,6 +23,7 @@ from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from simple_history.admin import SimpleHistoryAdmin
 
+from claims.admin import HTTPS_URLS, https_urls
 from claims.models import Claim
 from reviews import services
 from reviews.models import Evidence, Rating, Transition, Verdict
@@ -229,6 +230,7 @@ class WorkflowForm(forms.Form):
 @admin.register(Claim)
 class ClaimAdmin(RefusalAsMessageMixin, ReadOnlyHistoryAdmin):
     form = ClaimAdminForm
+    formfield_overrides = HTTPS_URLS
     list_display = ["id", "__str__", "status", "assignee", "claimant", "checkworthiness", "article"]
     list_filter = ["status", "assignee", "verdicts__rating", "article__outlet", "origin"]
     search_fields = ["text", "article__title", "claimant__name"]
@@ -406,6 +408,7 @@ class EvidenceAdminForm(forms.ModelForm):
     class Meta:
         model = Evidence
         fields = ["claim", "url", "title", "publisher", "quote", "kind", "stance"]
+        formfield_callback = https_urls
 
     def target_claim(self) -> Claim | None:
         if self.instance.pk is not None:
@@ -426,6 +429,7 @@ class EvidenceAdminForm(forms.ModelForm):
 @admin.register(Evidence)
 class EvidenceAdmin(RefusalAsMessageMixin, ReadOnlyHistoryAdmin):
     form = EvidenceAdminForm
+    formfield_overrides = HTTPS_URLS
     list_display = ["title", "claim", "kind", "stance", "publisher", "added_by", "archived_at"]
     list_filter = ["kind", "stance", "archive_status"]
     search_fields = ["title", "url", "quote", "publisher", "claim__text"]

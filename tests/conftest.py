@@ -1,6 +1,13 @@
-"""Shared fixtures: three standing users (reviewer, editor, outsider) and a few objects."""
+"""Shared fixtures: standing users (reviewers, editors, an outsider), a few objects, and a
+real Celery worker process on Redis."""
 
 from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+from pathlib import Path
 
 import pytest
 
@@ -53,3 +60,67 @@ def claim(db, article):
 @pytest.fixture
 def rating(db):
     return RatingFactory()
+
+
+# -- a real Celery worker ------------------------------------------------------------------
+
+ROOT = Path(__file__).resolve().parent.parent
+# The embedded default runs tasks in process and configures no broker; the worker tests
+# then use this machine's Redis (a database of its own, purged before each test).
+TEST_BROKER_URL = os.environ.get("TEST_BROKER_URL", "redis://127.0.0.1:6379/15")
+
+
+@pytest.fixture
+def broker_url(settings, monkeypatch):
+    """The broker tasks go to in this test: CELERY_BROKER_URL, or TEST_BROKER_URL on the
+    embedded default. Tasks are queued, not run in process, and the queue starts empty."""
+    from factcheck.celery import app
+
+    url = settings.CELERY_BROKER_URL or TEST_BROKER_URL
+    monkeypatch.setitem(app.conf, "broker_url", url)
+    monkeypatch.setitem(app.conf, "task_always_eager", False)
+    # An unreachable broker fails here with the connection error, never skips.
+    app.control.purge()
+    return url
+
+
+@pytest.fixture
+def worker(transactional_db, broker_url):
+    """`celery worker` in its own process, on this test's database and broker."""
+    from django.db import connection
+
+    db = connection.settings_dict
+    if db["ENGINE"] == "django.db.backends.sqlite3":
+        # The test database is a file (settings: TEST NAME), which the worker shares.
+        database_url = f"sqlite:///{Path(db['NAME']).resolve()}"
+    else:
+        database_url = (
+            f"postgres://{db['USER']}:{db['PASSWORD']}@{db['HOST']}:{db['PORT']}/{db['NAME']}"
+        )
+    env = {**os.environ, "DATABASE_URL": database_url, "CELERY_BROKER_URL": broker_url}
+    proc = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "celery",
+            "-A",
+            "factcheck",
+            "worker",
+            "--pool=solo",
+            "--concurrency=1",
+            "--loglevel=INFO",
+            "--without-gossip",
+            "--without-mingle",
+        ],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
+    yield proc
+    proc.send_signal(signal.SIGTERM)
+    try:
+        proc.wait(timeout=20)
+    except subprocess.TimeoutExpired:
+        proc.kill()

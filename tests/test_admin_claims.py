@@ -51,6 +51,14 @@ def test_an_article_added_in_the_admin_takes_the_loaders_path(client, staff_edit
     assert article.claims.exists()  # the extractor ran
 
 
+def test_a_url_typed_without_a_scheme_is_taken_as_https(client, staff_editor):
+    response = client.post(
+        reverse("admin:claims_article_add"), article_form(url="news.example/khan-rally")
+    )
+    assert response.status_code == 302
+    assert Article.objects.get().url == "https://news.example/khan-rally"
+
+
 def test_the_same_article_twice_is_a_form_error(client, staff_editor):
     client.post(reverse("admin:claims_article_add"), article_form())
     response = client.post(reverse("admin:claims_article_add"), article_form(title="Again"))

@@ -2,31 +2,16 @@
 
 from __future__ import annotations
 
-import os
-import signal
-import subprocess
-import sys
 import threading
 import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from pathlib import Path
 
 import pytest
-from django.conf import settings
-from django.db import connection
 
 from reviews import services
 from reviews.models import Evidence
 
-ROOT = Path(__file__).resolve().parent.parent
-
-pytestmark = [
-    pytest.mark.broker,
-    pytest.mark.skipif(
-        not (settings.CELERY_BROKER_URL and settings.USING_POSTGRES),
-        reason="the embedded default runs tasks in process; .ci/run runs this on Redis",
-    ),
-]
+pytestmark = pytest.mark.broker
 
 
 class Page(BaseHTTPRequestHandler):
@@ -47,43 +32,6 @@ def page_url():
     threading.Thread(target=server.serve_forever, daemon=True).start()
     yield f"http://127.0.0.1:{server.server_port}/record"
     server.shutdown()
-
-
-@pytest.fixture
-def worker():
-    db = connection.settings_dict
-    env = {
-        **os.environ,
-        # The worker must write to this test's database, not the configured one.
-        "DATABASE_URL": f"postgres://{db['USER']}:{db['PASSWORD']}@{db['HOST']}:{db['PORT']}"
-        f"/{db['NAME']}",
-    }
-    proc = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "celery",
-            "-A",
-            "factcheck",
-            "worker",
-            "--pool=solo",
-            "--concurrency=1",
-            "--loglevel=INFO",
-            "--without-gossip",
-            "--without-mingle",
-        ],
-        cwd=ROOT,
-        env=env,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        text=True,
-    )
-    yield proc
-    proc.send_signal(signal.SIGTERM)
-    try:
-        proc.wait(timeout=20)
-    except subprocess.TimeoutExpired:
-        proc.kill()
 
 
 def test_worker_archives_evidence_queued_by_the_service(

@@ -5,66 +5,14 @@ from __future__ import annotations
 
 import io
 import json
-import os
-import signal
-import subprocess
-import sys
 import time
-from pathlib import Path
 
 import pytest
-from django.conf import settings
 from django.core.management import call_command
-from django.db import connection
 
 from claims.models import Article, SimilarClaim
 
-ROOT = Path(__file__).resolve().parent.parent
-
-pytestmark = [
-    pytest.mark.broker,
-    pytest.mark.skipif(
-        not (settings.CELERY_BROKER_URL and settings.USING_POSTGRES),
-        reason="the embedded default runs tasks in process; .ci/run runs this on Redis",
-    ),
-]
-
-
-@pytest.fixture
-def worker():
-    db = connection.settings_dict
-    env = {
-        **os.environ,
-        # The worker must write to this test's database, not the configured one.
-        "DATABASE_URL": f"postgres://{db['USER']}:{db['PASSWORD']}@{db['HOST']}:{db['PORT']}"
-        f"/{db['NAME']}",
-    }
-    proc = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "celery",
-            "-A",
-            "factcheck",
-            "worker",
-            "--pool=solo",
-            "--concurrency=1",
-            "--loglevel=INFO",
-            "--without-gossip",
-            "--without-mingle",
-        ],
-        cwd=ROOT,
-        env=env,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        text=True,
-    )
-    yield proc
-    proc.send_signal(signal.SIGTERM)
-    try:
-        proc.wait(timeout=20)
-    except subprocess.TimeoutExpired:
-        proc.kill()
+pytestmark = pytest.mark.broker
 
 
 def test_worker_loads_queued_articles_and_links_their_claims(transactional_db, worker, tmp_path):
