@@ -79,9 +79,19 @@ def broker_url(settings, monkeypatch):
     url = settings.CELERY_BROKER_URL or TEST_BROKER_URL
     monkeypatch.setitem(app.conf, "broker_url", url)
     monkeypatch.setitem(app.conf, "task_always_eager", False)
+    # The app keeps its broker connections once made: those of an earlier test, for the
+    # default broker url, would take this test's messages elsewhere. Celery drops them
+    # the same way in a forked child (Celery._after_fork).
+    _forget_broker_connections(app)
     # An unreachable broker fails here with the connection error, never skips.
     app.control.purge()
-    return url
+    yield url
+    _forget_broker_connections(app)
+
+
+def _forget_broker_connections(app) -> None:
+    app._pool = None
+    app.amqp._producer_pool = None
 
 
 @pytest.fixture
@@ -119,8 +129,16 @@ def worker(transactional_db, broker_url):
         text=True,
     )
     yield proc
-    proc.send_signal(signal.SIGTERM)
+    stop_worker(proc)
+
+
+def stop_worker(proc: subprocess.Popen) -> str:
+    """Stop the worker (warm shutdown) and return what it logged, for a failure message."""
+    if proc.poll() is None:
+        proc.send_signal(signal.SIGTERM)
     try:
-        proc.wait(timeout=20)
+        out, _ = proc.communicate(timeout=20)
     except subprocess.TimeoutExpired:
         proc.kill()
+        out, _ = proc.communicate()
+    return out or ""

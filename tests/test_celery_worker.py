@@ -10,6 +10,7 @@ import pytest
 
 from reviews import services
 from reviews.models import Evidence
+from tests.conftest import stop_worker
 
 pytestmark = pytest.mark.broker
 
@@ -51,7 +52,10 @@ def test_worker_archives_evidence_queued_by_the_service(
             break
         assert worker.poll() is None, worker.stdout.read()
         time.sleep(0.25)
-    assert evidence.archived_at is not None, "the worker did not archive the page within 60 s"
+    if not (evidence.archived_at is not None):
+        pytest.fail(
+            f"the worker did not archive the page within 60 s; its log:\n{stop_worker(worker)}"
+        )
     assert evidence.archive_status == 200
     assert "35 abstentions" in evidence.archive_text
     assert "x()" not in evidence.archive_text

@@ -11,6 +11,7 @@ import pytest
 from django.core.management import call_command
 
 from claims.models import Article, SimilarClaim
+from tests.conftest import stop_worker
 
 pytestmark = pytest.mark.broker
 
@@ -46,7 +47,9 @@ def test_worker_loads_queued_articles_and_links_their_claims(transactional_db, w
             break
         assert worker.poll() is None, worker.stdout.read()
         time.sleep(0.25)
-    assert Article.objects.count() == 2, "the worker did not load the queued articles in 60 s"
+    if Article.objects.count() != 2 or not SimilarClaim.objects.exists():
+        log = stop_worker(worker)
+        pytest.fail(f"the worker did not load and link the articles in 60 s; its log:\n{log}")
     link = SimilarClaim.objects.get()
     assert link.conflicting is True
     assert "35 countries" in link.conflict_detail and "34 countries" in link.conflict_detail
