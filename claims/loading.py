@@ -600,9 +600,13 @@ def _load_chunk(
             stored_urls.add(data.url)
         new.append((at, source, data))
 
+    sources = list(chunk)
     if new:
-        # Extraction needs no database: done before the write lock is taken.
+        # Extraction needs no database: done before the write lock is taken (and kept
+        # for the one-at-a-time path should the batch fail).
         new = [(at, _with_claims(source, data), data) for at, source, data in new]
+        for at, source, _ in new:
+            sources[at] = source
         try:
             with transaction.atomic():
                 created = _create(new)
@@ -617,7 +621,7 @@ def _load_chunk(
 
     for at in sorted(one_by_one):
         try:
-            results[at] = load_article(chunk[at], replace=replace, link=link)
+            results[at] = load_article(sources[at], replace=replace, link=link)
         except InputError as error:
             results[at] = error
     return results
