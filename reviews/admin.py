@@ -402,6 +402,21 @@ class RatingAdmin(admin.ModelAdmin):
 # -- evidence ---------------------------------------------------------------------------
 
 
+class OfClaimMixin:
+    """For evidence and verdicts: a record belongs to the claim it was made for (the claim
+    is not changed once it is stored), and its form checks what the signed-in user may do."""
+
+    def get_readonly_fields(self, request, obj=None):
+        if obj is not None:
+            return ["claim", *self.readonly_fields]
+        return self.readonly_fields
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        form = super().get_form(request, obj, change=change, **kwargs)
+        form.actor = request.user
+        return form
+
+
 class EvidenceAdminForm(forms.ModelForm):
     actor = None  # set per request by EvidenceAdmin.get_form
 
@@ -427,7 +442,7 @@ class EvidenceAdminForm(forms.ModelForm):
 
 
 @admin.register(Evidence)
-class EvidenceAdmin(RefusalAsMessageMixin, ReadOnlyHistoryAdmin):
+class EvidenceAdmin(RefusalAsMessageMixin, OfClaimMixin, ReadOnlyHistoryAdmin):
     form = EvidenceAdminForm
     formfield_overrides = HTTPS_URLS
     list_display = ["title", "claim", "kind", "stance", "publisher", "added_by", "archived_at"]
@@ -446,17 +461,6 @@ class EvidenceAdmin(RefusalAsMessageMixin, ReadOnlyHistoryAdmin):
         "updated_at",
     ]
     history_list_display = ["url", "stance", "kind"]
-
-    def get_readonly_fields(self, request, obj=None):
-        # Evidence belongs to the claim it was gathered for; it is not moved.
-        if obj is not None:
-            return ["claim", *self.readonly_fields]
-        return self.readonly_fields
-
-    def get_form(self, request, obj=None, change=False, **kwargs):
-        form = super().get_form(request, obj, change=change, **kwargs)
-        form.actor = request.user
-        return form
 
     def has_delete_permission(self, request, obj=None):
         allowed = super().has_delete_permission(request, obj)
@@ -525,7 +529,7 @@ class VerdictAdminForm(forms.ModelForm):
 
 
 @admin.register(Verdict)
-class VerdictAdmin(RefusalAsMessageMixin, ReadOnlyHistoryAdmin):
+class VerdictAdmin(RefusalAsMessageMixin, OfClaimMixin, ReadOnlyHistoryAdmin):
     form = VerdictAdminForm
     list_display = ["claim", "rating", "summary", "state", "author", "approver", "approved_at"]
     list_filter = ["state", "rating"]
@@ -546,16 +550,6 @@ class VerdictAdmin(RefusalAsMessageMixin, ReadOnlyHistoryAdmin):
     # The rating is a column of the history page, so a changed rating is seen at a glance
     # (the Changes column lists every changed field as well).
     history_list_display = ["rating", "state", "summary"]
-
-    def get_readonly_fields(self, request, obj=None):
-        if obj is not None:
-            return ["claim", *self.readonly_fields]
-        return self.readonly_fields
-
-    def get_form(self, request, obj=None, change=False, **kwargs):
-        form = super().get_form(request, obj, change=change, **kwargs)
-        form.actor = request.user
-        return form
 
     def has_change_permission(self, request, obj=None):
         # Only a draft is edited. A proposal waits for its editor; an approved verdict is

@@ -513,38 +513,40 @@ def claim_action(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 @desk_required
 def claim_add_evidence(request: HttpRequest, pk: int) -> HttpResponse:
-    get_object_or_404(visible_claims(request.user), pk=pk)
-    form = EvidenceForm(request.POST)
-    if not form.is_valid():
-        return _render_claim(request, pk, status=400, evidence_form=form)
-    fields = {k: v for k, v in form.cleaned_data.items() if k != "version"}
-    try:
-        services.add_evidence(claim_id=pk, actor=request.user, **fields)
-    except services.WorkflowError as error:
-        if error.field in form.fields:
-            form.add_error(error.field, error.message)
-        return _render_claim(
-            request,
-            pk,
-            status=_refusal_status(error),
-            error=error,
-            stale=_moved_on(form, error),
-            evidence_form=form,
-        )
-    messages.success(request, "Evidence added.")
-    return redirect(reverse("desk-claim", args=[pk]) + "#evidence")
+    return _post_claim_form(
+        request,
+        pk,
+        form=EvidenceForm(request.POST),
+        form_name="evidence_form",
+        save=services.add_evidence,
+        done="Evidence added.",
+        section="evidence",
+    )
 
 
 @require_POST
 @desk_required
 def claim_save_verdict(request: HttpRequest, pk: int) -> HttpResponse:
+    return _post_claim_form(
+        request,
+        pk,
+        form=VerdictForm(request.POST),
+        form_name="verdict_form",
+        save=services.save_verdict_draft,
+        done="Verdict draft saved.",
+        section="verdict",
+    )
+
+
+def _post_claim_form(request, pk, *, form, form_name, save, done, section) -> HttpResponse:
+    """A form of the claim page posted: its service called with the form's fields, then
+    back to its section of the page, or the page again with the form and the refusal."""
     get_object_or_404(visible_claims(request.user), pk=pk)
-    form = VerdictForm(request.POST)
     if not form.is_valid():
-        return _render_claim(request, pk, status=400, verdict_form=form)
+        return _render_claim(request, pk, status=400, **{form_name: form})
     fields = {k: v for k, v in form.cleaned_data.items() if k != "version"}
     try:
-        services.save_verdict_draft(claim_id=pk, actor=request.user, **fields)
+        save(claim_id=pk, actor=request.user, **fields)
     except services.WorkflowError as error:
         if error.field in form.fields:
             form.add_error(error.field, error.message)
@@ -554,10 +556,10 @@ def claim_save_verdict(request: HttpRequest, pk: int) -> HttpResponse:
             status=_refusal_status(error),
             error=error,
             stale=_moved_on(form, error),
-            verdict_form=form,
+            **{form_name: form},
         )
-    messages.success(request, "Verdict draft saved.")
-    return redirect(reverse("desk-claim", args=[pk]) + "#verdict")
+    messages.success(request, done)
+    return redirect(reverse("desk-claim", args=[pk]) + f"#{section}")
 
 
 # -- the public verdict page ------------------------------------------------------------
