@@ -14,6 +14,24 @@ import pytest
 from tests.factories import ArticleFactory, ClaimFactory, RatingFactory, UserFactory
 
 
+def client_for(user=None):
+    """A REST API client, signed in as `user` (anonymous without one)."""
+    from rest_framework.test import APIClient
+
+    client = APIClient()
+    if user is not None:
+        client.force_authenticate(user)
+    return client
+
+
+@pytest.fixture(autouse=True)
+def _fresh_throttles():
+    # The API's throttle counters live in the cache, which outlives a test.
+    from django.core.cache import cache
+
+    cache.clear()
+
+
 @pytest.fixture(autouse=True)
 def _fast_password_hashing(settings):
     # Every standing user hashes a password; the production hasher's deliberate slowness

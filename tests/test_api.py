@@ -25,6 +25,7 @@ from claims.models import Claim, Claimant, SimilarClaim
 from reviews import services
 from reviews.api import ClaimSerializer, claim_list_queryset
 from reviews.models import Transition, Verdict
+from tests.conftest import client_for
 from tests.factories import (
     ArticleFactory,
     ClaimantFactory,
@@ -38,21 +39,6 @@ from tests.factories import (
 pytestmark = pytest.mark.django_db
 
 SECOND = "Officials met on February 24 in Moscow."
-
-
-@pytest.fixture(autouse=True)
-def fresh_throttles_and_fast_passwords(settings):
-    # Throttle counters live in the cache, which outlives a test.
-    cache.clear()
-    # The standing users are made per test; a slow hasher would dominate the run.
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
-def client_for(user=None) -> APIClient:
-    client = APIClient()
-    if user is not None:
-        client.force_authenticate(user)
-    return client
 
 
 def publish(claim: Claim, *, reviewer, editor, rating) -> Claim:

@@ -5,10 +5,10 @@ corrected and republished; the public sees each published state and its ClaimRev
 from __future__ import annotations
 
 import pytest
-from django.core.cache import cache
 from django.utils.dateparse import parse_datetime
 from rest_framework.test import APIClient
 
+from tests.conftest import client_for
 from tests.factories import RatingFactory
 
 pytestmark = pytest.mark.django_db
@@ -18,21 +18,6 @@ BODY = (
     "Officials met on February 24 in Moscow."
 )
 SENTENCE = "The minister said 35 countries abstained on the vote."
-
-
-@pytest.fixture(autouse=True)
-def fresh_throttles_and_fast_passwords(settings):
-    # Throttle counters live in the cache, which outlives a test.
-    cache.clear()
-    # The standing users are made per test; a slow hasher would dominate the run.
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
-def client_for(user=None) -> APIClient:
-    client = APIClient()
-    if user is not None:
-        client.force_authenticate(user)
-    return client
 
 
 def step(client: APIClient, claim_id: int, action: str, **fields):
