@@ -23,6 +23,7 @@ from django.db import IntegrityError, transaction
 from claims import services
 from claims.models import Article, Claim, Claimant, content_hash
 from claims.services import ArticleInput, ClaimInput, ClaimsError
+from factcheck.errors import DomainError
 
 CLAIMS_SUFFIX = ".claims.json"
 HTML_SUFFIXES = (".html", ".htm")
@@ -32,13 +33,16 @@ STDIN_NAME = "<stdin>"
 _SNIFF_BYTES = 8192
 
 
-class InputError(Exception):
-    """One input that cannot be loaded: names where (file, line) and what is wrong."""
+class InputError(DomainError):
+    """One input that cannot be loaded: names where (file, line) and what is wrong (400)."""
 
     def __init__(self, where: str, problem: str):
-        super().__init__(f"{where}: {problem}")
+        super().__init__(problem)
         self.where = where
         self.problem = problem
+
+    def __str__(self) -> str:
+        return f"{self.where}: {self.problem}"
 
 
 @dataclass(frozen=True)

@@ -17,17 +17,11 @@ from django.db.models import Q
 from django.utils import timezone
 
 from claims.models import Article, Claim, Claimant, Outlet, SimilarClaim, content_hash
+from factcheck.errors import DomainError
 
 
-class ClaimsError(Exception):
-    """Input the tracker refuses, with a message a person can act on."""
-
-    code = "invalid"
-
-    def __init__(self, message: str, *, field: str | None = None):
-        super().__init__(message)
-        self.message = message
-        self.field = field
+class ClaimsError(DomainError):
+    """Input the tracker refuses, with a message a person can act on (400)."""
 
 
 _validate_url = URLValidator(schemes=["http", "https"])

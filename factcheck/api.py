@@ -1,4 +1,5 @@
-"""What every API endpoint shares: the one error format, cursor pagination and ordering,
+"""What every API endpoint shares: the one error format (domain refusals carry their own
+status and code: factcheck.errors), cursor pagination and ordering,
 the permission rule for desk-only endpoints, and the If-Match/ETag helpers.
 
 DRF loads the classes named in settings while it imports its generic views, so this
@@ -25,9 +26,7 @@ from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
 from rest_framework.views import set_rollback
 
-from claims.loading import InputError
-from claims.services import ClaimsError
-from reviews.services import InvalidInput, NotPermitted, StaleVersion, WorkflowError
+from factcheck.errors import DomainError
 
 # -- the error format ---------------------------------------------------------------------
 
@@ -72,13 +71,6 @@ class Conflict(exceptions.APIException):
     default_detail = "The request conflicts with the current state."
 
 
-# InvalidInput names the field it is about. When that is something the client sent (a
-# comment, an assignee, a correction note) the request is wrong: 400. When it is the
-# claim's own state (no evidence yet, no complete verdict) resending the same request
-# after fixing the claim succeeds: that is a conflict, 409.
-STATE_FIELDS = frozenset({"evidence", "verdict"})
-
-
 def _flatten(detail: Any) -> Any:
     if isinstance(detail, dict):
         return {str(key): _flatten(value) for key, value in detail.items()}
@@ -118,22 +110,10 @@ def _validation_error(exc: exceptions.ValidationError) -> Response:
 
 
 def _domain_error(exc: Exception) -> Response | None:
-    if isinstance(exc, StaleVersion):
-        body = error_body(exc.code, exc.message, current_version=exc.current_version)
-        return Response(body, status=status.HTTP_412_PRECONDITION_FAILED)
-    if isinstance(exc, NotPermitted):
-        return Response(error_body(exc.code, exc.message), status=status.HTTP_403_FORBIDDEN)
-    if isinstance(exc, InvalidInput):
-        fields = {exc.field: [exc.message]} if exc.field else {}
-        code = status.HTTP_409_CONFLICT if exc.field in STATE_FIELDS else 400
-        return Response(error_body(exc.code, exc.message, fields), status=code)
-    if isinstance(exc, WorkflowError):
-        return Response(error_body(exc.code, exc.message), status=status.HTTP_409_CONFLICT)
-    if isinstance(exc, ClaimsError):
-        fields = {exc.field: [exc.message]} if exc.field else {}
-        return Response(error_body(exc.code, exc.message, fields), status=400)
-    if isinstance(exc, InputError):
-        return Response(error_body("invalid", exc.problem), status=400)
+    # Every refusal of the domain says its own status and code (factcheck.errors).
+    if isinstance(exc, DomainError):
+        body = error_body(exc.code, exc.message, exc.fields, **exc.extra())
+        return Response(body, status=exc.http_status)
     return None
 
 

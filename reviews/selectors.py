@@ -1,28 +1,14 @@
-"""Reads that join or prefetch, and who may see what. Lists and detail pages both start
-from `visible_claims`, so a list never shows what a detail page would refuse."""
+"""Reads about reviews: one function per question, used by the API, the desk and the admin
+alike. Which claims a user may see is claims.selectors.visible_claims; every read here
+starts from it."""
 
 from __future__ import annotations
 
-from django.contrib.auth.models import AnonymousUser
 from django.db.models import Prefetch, QuerySet
 
 from claims.models import Claim
+from claims.selectors import visible_claims
 from reviews.models import Transition, Verdict
-
-
-def is_staff_member(user) -> bool:
-    """Reviewers and editors (anyone who may read unpublished work)."""
-    return bool(
-        user and user.is_authenticated and user.is_active and user.has_perm("claims.view_claim")
-    )
-
-
-def visible_claims(user: AnonymousUser | object) -> QuerySet[Claim]:
-    """Every claim for the desk; published claims only for everyone else."""
-    claims = Claim.objects.all()
-    if not is_staff_member(user):
-        claims = claims.filter(status=Claim.Status.PUBLISHED)
-    return claims
 
 
 def published_verdicts_prefetch() -> Prefetch:

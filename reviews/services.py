@@ -17,41 +17,66 @@ from django.db import transaction
 from django.utils import timezone
 
 from claims.models import Claim, Claimant
+from factcheck.errors import DomainError
 from reviews.models import Evidence, Rating, Transition, Verdict
 
 Status = Claim.Status
 Action = Transition.Action
 
 
-class WorkflowError(Exception):
-    """A refused workflow step or edit. `code` says which kind, for the API's mapping."""
+class WorkflowError(DomainError):
+    """A refused workflow step or edit: the claim's state does not allow it (409)."""
 
     code = "conflict"
+    http_status = 409
 
     def __init__(self, message: str, *, claim: Claim | None = None, field: str | None = None):
-        super().__init__(message)
-        self.message = message
-        self.field = field
+        super().__init__(message, field=field)
         self.status = claim.status if claim is not None else None
         self.current_version = claim.version if claim is not None else None
+
+    @property
+    def fields(self) -> dict[str, list[str]]:
+        # A state conflict is about the claim, not about a field the client sent.
+        return {}
 
 
 class NotPermitted(WorkflowError):
     """The actor has no right to do this (to this claim)."""
 
     code = "permission_denied"
+    http_status = 403
 
 
 class StaleVersion(WorkflowError):
     """The actor acted on an older copy of the claim than the one stored."""
 
     code = "stale_version"
+    http_status = 412
+
+    def extra(self) -> dict[str, object]:
+        return {"current_version": self.current_version}
 
 
 class InvalidInput(WorkflowError):
-    """A required reason, comment or field is missing or wrong."""
+    """A required reason, comment or field the client sends is missing or wrong (400)."""
 
     code = "invalid"
+    http_status = 400
+
+    @property
+    def fields(self) -> dict[str, list[str]]:
+        return {self.field: [self.message]} if self.field else {}
+
+
+class Incomplete(InvalidInput):
+    """The claim itself lacks what the step needs (no evidence yet, no complete verdict).
+
+    Not the request's fault: the same request succeeds once the claim is completed, so it
+    is a conflict with the claim's state (409), on every interface.
+    """
+
+    http_status = 409
 
 
 # -- rights -----------------------------------------------------------------------------
@@ -326,19 +351,19 @@ def propose(
         )
     verdict = _open_verdict(claim)
     if verdict is None:
-        raise InvalidInput(
+        raise Incomplete(
             "Write a verdict (rating, summary, rationale) before proposing.",
             claim=claim,
             field="verdict",
         )
     if not (verdict.summary.strip() and verdict.rationale.strip()):
-        raise InvalidInput(
+        raise Incomplete(
             "The verdict needs a summary and a rationale before it is proposed.",
             claim=claim,
             field="verdict",
         )
     if not claim.evidence.exists():
-        raise InvalidInput(
+        raise Incomplete(
             "Add at least one evidence record before proposing a verdict.",
             claim=claim,
             field="evidence",

@@ -22,16 +22,12 @@ from django.utils.safestring import SafeString, mark_safe
 from django.views.decorators.http import require_GET, require_POST
 
 from claims.models import Article, Claim, SimilarClaim
+from claims.selectors import is_staff_member, visible_claims
 from reviews import services
 from reviews.claimreview import claim_review, public_verdicts
 from reviews.forms import ActionForm, EvidenceForm, SearchForm, VerdictForm, desk_members
 from reviews.models import Evidence, Transition, Verdict
-from reviews.selectors import (
-    claim_history,
-    claims_for_claimreview,
-    is_staff_member,
-    visible_claims,
-)
+from reviews.selectors import claim_history, claims_for_claimreview
 
 Status = Claim.Status
 Action = Transition.Action

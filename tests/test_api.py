@@ -23,7 +23,8 @@ from rest_framework.throttling import SimpleRateThrottle
 from claims import services as services_claims
 from claims.models import Claim, Claimant, SimilarClaim
 from reviews import services
-from reviews.api import ClaimSerializer, claim_list_queryset
+from reviews.api.serializers import ClaimSerializer
+from reviews.api.views import claim_list_queryset
 from reviews.models import Transition, Verdict
 from tests.conftest import client_for
 from tests.factories import (

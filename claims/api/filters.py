@@ -1,0 +1,67 @@
+"""Query-string filters of the article and claim lists."""
+
+from __future__ import annotations
+
+from django import forms
+from django_filters import rest_framework as filters
+
+from claims.models import Article, Claim, Outlet
+from claims.selectors import is_staff_member, search_articles, search_claims
+
+MAX_ID = 2**63 - 1
+
+
+class IdFilter(filters.Filter):
+    field_class = forms.IntegerField
+
+
+class ClaimFilter(filters.FilterSet):
+    """The claim list's filters (reviews.api adds the rating of a claim's verdict)."""
+
+    status = filters.MultipleChoiceFilter(choices=Claim.Status.choices)
+    article = IdFilter(field_name="article_id", min_value=1, max_value=MAX_ID)
+    outlet = IdFilter(field_name="article__outlet_id", min_value=1, max_value=MAX_ID)
+    claimant = IdFilter(field_name="claimant_id", min_value=1, max_value=MAX_ID)
+    assignee = IdFilter(method="filter_assignee", min_value=1, max_value=MAX_ID)
+    created_after = filters.DateFilter(field_name="created_at", lookup_expr="date__gte")
+    created_before = filters.DateFilter(field_name="created_at", lookup_expr="date__lte")
+    claim_date_after = filters.DateFilter(field_name="claim_date", lookup_expr="gte")
+    claim_date_before = filters.DateFilter(field_name="claim_date", lookup_expr="lte")
+    search = filters.CharFilter(
+        method="filter_search",
+        max_length=500,
+        help_text="Words in the claim or its article (PostgreSQL full-text; elsewhere each "
+        "word as a substring); `#123` also finds claim 123",
+    )
+
+    class Meta:
+        model = Claim
+        fields: list[str] = []
+
+    def _staff(self) -> bool:
+        return self.request is not None and is_staff_member(self.request.user)
+
+    def filter_assignee(self, queryset, name, value):
+        # Assignments are the desk's business: the public filter matches nothing.
+        return queryset.filter(assignee_id=value) if self._staff() else queryset.none()
+
+    def filter_search(self, queryset, name, value):
+        return search_claims(queryset, value)
+
+
+class ArticleFilter(filters.FilterSet):
+    outlet = filters.ModelChoiceFilter(queryset=Outlet.objects.all())
+    published_after = filters.DateFilter(field_name="published", lookup_expr="gte")
+    published_before = filters.DateFilter(field_name="published", lookup_expr="lte")
+    search = filters.CharFilter(
+        method="filter_search",
+        help_text="Words in the title or body (PostgreSQL full-text search; elsewhere each "
+        "word as a substring)",
+    )
+
+    class Meta:
+        model = Article
+        fields = ["outlet", "published_after", "published_before", "search"]
+
+    def filter_search(self, queryset, name, value):
+        return search_articles(queryset, value)

@@ -1,0 +1,25 @@
+"""Who may call which claim endpoint. What a user may do to a particular object is the
+services' business; which objects exist for them is the selectors'."""
+
+from __future__ import annotations
+
+from rest_framework.permissions import BasePermission
+
+from claims.selectors import is_staff_member
+from factcheck.api import DeskPermission
+
+
+class ReadPublicWriteDesk(DeskPermission):
+    """Anyone reads (the queryset limits what); writes need the role's permission."""
+
+    def has_permission(self, request, view) -> bool:
+        if request.method in ("GET", "HEAD", "OPTIONS"):
+            return True
+        return super().has_permission(request, view)
+
+
+class DeskMember(BasePermission):
+    """Reviewers and editors; the workflow services decide the rest."""
+
+    def has_permission(self, request, view) -> bool:
+        return is_staff_member(request.user)

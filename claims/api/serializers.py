@@ -1,0 +1,302 @@
+"""Serializers of articles, outlets, claimants, claims and similarity links."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.utils import timezone
+from django.utils.functional import cached_property
+from drf_spectacular.utils import extend_schema_field, inline_serializer
+from rest_framework import serializers
+
+from claims.models import Article, Claim, Claimant, Outlet, SimilarClaim
+from claims.selectors import is_staff_member
+
+User = get_user_model()
+MAX_ID = 2**63 - 1
+
+
+class UserRefSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = User
+        fields = ["id", "username"]
+
+
+class OutletSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Outlet
+        fields = ["id", "name", "domain"]
+
+
+class ClaimantSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Claimant
+        fields = ["id", "name", "kind", "role"]
+
+
+class ClaimantInputSerializer(serializers.Serializer):
+    """A claimant named in a request: found by name and kind, or created."""
+
+    name = serializers.CharField(max_length=200)
+    kind = serializers.ChoiceField(choices=Claimant.Kind.choices, default=Claimant.Kind.PERSON)
+    role = serializers.CharField(max_length=200, required=False, default="", allow_blank=True)
+
+
+class ArticleSummarySerializer(serializers.ModelSerializer):
+    outlet = OutletSerializer(allow_null=True)
+
+    class Meta:
+        model = Article
+        fields = ["id", "url", "title", "outlet", "published"]
+
+
+class ArticleClaimSerializer(serializers.ModelSerializer):
+    """A claim as listed inside its article."""
+
+    claimant = ClaimantSerializer(allow_null=True)
+
+    class Meta:
+        model = Claim
+        fields = [
+            "id",
+            "text",
+            "span_start",
+            "span_end",
+            "status",
+            "claimant",
+            "checkworthiness",
+            "origin",
+        ]
+
+
+class ArticleSerializer(serializers.ModelSerializer):
+    outlet = OutletSerializer(allow_null=True)
+
+    class Meta:
+        model = Article
+        fields = ["id", "url", "title", "outlet", "byline", "published", "language", "created_at"]
+
+
+class ArticleDetailSerializer(ArticleSerializer):
+    claims = ArticleClaimSerializer(many=True, source="listed_claims")
+
+    class Meta(ArticleSerializer.Meta):
+        fields = [*ArticleSerializer.Meta.fields, "body", "content_hash", "claims"]
+
+
+class ArticleInputSerializer(serializers.Serializer):
+    """The JSON load_articles reads from .json files: url, title, outlet, published, byline,
+    language, text."""
+
+    text = serializers.CharField(trim_whitespace=False)
+    url = serializers.CharField(max_length=2000, required=False, allow_blank=True, allow_null=True)
+    title = serializers.CharField(max_length=500, required=False, allow_blank=True)
+    outlet = serializers.CharField(
+        max_length=200, required=False, allow_blank=True, allow_null=True
+    )
+    byline = serializers.CharField(max_length=300, required=False, allow_blank=True)
+    published = serializers.DateField(required=False, allow_null=True)
+    language = serializers.CharField(max_length=12, required=False, allow_blank=True)
+
+    def validate_text(self, value: str) -> str:
+        if not value.strip():
+            raise serializers.ValidationError("The article text is empty.")
+        limit = settings.FACTCHECK_MAX_ARTICLE_BYTES
+        if len(value.encode("utf-8")) > limit:
+            raise serializers.ValidationError(f"The text is longer than {limit} bytes.")
+        return value
+
+
+ArticleLoadedSerializer = inline_serializer(
+    "ArticleLoaded",
+    fields={
+        "outcome": serializers.ChoiceField(choices=["new", "unchanged"]),
+        "claims_created": serializers.IntegerField(),
+        "article": ArticleDetailSerializer(),
+    },
+)
+
+
+def _datetime(value, tz=None) -> str | None:
+    """What DRF's DateTimeField writes: ISO 8601 in the current time zone, UTC as "Z"."""
+    if value is None:
+        return None
+    text = value.astimezone(tz or timezone.get_current_timezone()).isoformat()
+    return text[:-6] + "Z" if text.endswith("+00:00") else text
+
+
+def _date(value) -> str | None:
+    return None if value is None else value.isoformat()
+
+
+class ClaimSerializer(serializers.ModelSerializer):
+    """A claim as the claims app knows it (reviews.api.serializers extends it with the
+    published verdict and the workflow actions open to the reader).
+
+    The declared fields define the schema and the generic representation; the list of
+    claims is the API's hot path, so `to_representation` builds the same dict directly
+    (DRF's per-field machinery costs several times the database work on a page of 100).
+    tests/test_api.py pins the two to be equal.
+    """
+
+    article = ArticleSummarySerializer(allow_null=True)
+    claimant = ClaimantSerializer(allow_null=True)
+    assignee = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Claim
+        fields = [
+            "id",
+            "text",
+            "status",
+            "version",
+            "origin",
+            "article",
+            "source_url",
+            "span_start",
+            "span_end",
+            "claimant",
+            "claim_date",
+            "checkworthiness",
+            "checkworthiness_reasons",
+            "assignee",
+            "duplicate_of",
+            "created_at",
+            "updated_at",
+        ]
+
+    @cached_property
+    def _reader_is_staff(self) -> bool:
+        # One serializer instance writes every row of a page; ask once.
+        request = self.context.get("request")
+        return request is not None and is_staff_member(request.user)
+
+    @extend_schema_field(UserRefSerializer(allow_null=True))
+    def get_assignee(self, claim: Claim):
+        # Who works on what is the desk's business, not the public's.
+        if claim.assignee_id is None or not self._reader_is_staff:
+            return None
+        return {"id": claim.assignee.pk, "username": claim.assignee.get_username()}
+
+    def extra_representation(self, claim: Claim) -> dict:
+        """Fields a subclass adds, written after `duplicate_of` (see reviews.api)."""
+        return {}
+
+    def to_representation(self, claim: Claim) -> dict:
+        tz = timezone.get_current_timezone()
+        article = claim.article
+        if article is not None:
+            outlet = article.outlet
+            article = {
+                "id": article.pk,
+                "url": article.url,
+                "title": article.title,
+                "outlet": None
+                if outlet is None
+                else {"id": outlet.pk, "name": outlet.name, "domain": outlet.domain},
+                "published": _date(article.published),
+            }
+        claimant = claim.claimant
+        if claimant is not None:
+            claimant = {
+                "id": claimant.pk,
+                "name": claimant.name,
+                "kind": claimant.kind,
+                "role": claimant.role,
+            }
+        return {
+            "id": claim.pk,
+            "text": claim.text,
+            "status": claim.status,
+            "version": claim.version,
+            "origin": claim.origin,
+            "article": article,
+            "source_url": claim.source_url,
+            "span_start": claim.span_start,
+            "span_end": claim.span_end,
+            "claimant": claimant,
+            "claim_date": _date(claim.claim_date),
+            "checkworthiness": claim.checkworthiness,
+            "checkworthiness_reasons": claim.checkworthiness_reasons,
+            "assignee": self.get_assignee(claim),
+            "duplicate_of": claim.duplicate_of_id,
+            **self.extra_representation(claim),
+            "created_at": _datetime(claim.created_at, tz),
+            "updated_at": _datetime(claim.updated_at, tz),
+        }
+
+
+class ClaimCreateSerializer(serializers.Serializer):
+    """Either a span of a stored article (`article`, `span_start`, `span_end`; editors) or a
+    claim without an article (`text`, `source_url`)."""
+
+    article = serializers.PrimaryKeyRelatedField(
+        queryset=Article.objects.all(), required=False, allow_null=True
+    )
+    span_start = serializers.IntegerField(min_value=0, max_value=2**31 - 1, required=False)
+    span_end = serializers.IntegerField(min_value=1, max_value=2**31 - 1, required=False)
+    text = serializers.CharField(required=False)
+    source_url = serializers.CharField(max_length=2000, required=False)
+    claimant = ClaimantInputSerializer(required=False, allow_null=True)
+    claim_date = serializers.DateField(required=False, allow_null=True)
+
+    def validate(self, attrs: dict) -> dict:
+        if attrs.get("article") is not None:
+            missing = [f for f in ("span_start", "span_end") if f not in attrs]
+            if missing:
+                raise serializers.ValidationError(
+                    {f: ["Required for a claim in an article."] for f in missing}
+                )
+        else:
+            missing = [f for f in ("text", "source_url") if not attrs.get(f)]
+            if missing:
+                raise serializers.ValidationError(
+                    {f: ["Required for a claim without an article."] for f in missing}
+                )
+        return attrs
+
+
+class ClaimUpdateSerializer(serializers.Serializer):
+    text = serializers.CharField(required=False)
+    claimant = ClaimantInputSerializer(required=False, allow_null=True)
+    claim_date = serializers.DateField(required=False, allow_null=True)
+
+
+class SimilarClaimRefSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Claim
+        fields = ["id", "text", "status", "article"]
+
+
+class SimilarLinkSerializer(serializers.ModelSerializer):
+    """A similarity link seen from one claim: `claim` is the other end."""
+
+    claim = serializers.SerializerMethodField()
+    decided_by = UserRefSerializer(allow_null=True)
+
+    class Meta:
+        model = SimilarClaim
+        fields = [
+            "id",
+            "claim",
+            "score",
+            "conflicting",
+            "conflict_detail",
+            "decision",
+            "decided_by",
+            "decided_at",
+        ]
+
+    @extend_schema_field(SimilarClaimRefSerializer)
+    def get_claim(self, link: SimilarClaim):
+        other = link.to_claim if link.from_claim_id == self.context["claim_id"] else link.from_claim
+        return SimilarClaimRefSerializer(other).data
+
+
+class SimilarDecisionSerializer(serializers.Serializer):
+    link = serializers.IntegerField(min_value=1, max_value=MAX_ID, help_text="The link's id")
+    decision = serializers.ChoiceField(
+        choices=[SimilarClaim.Decision.CONFIRMED, SimilarClaim.Decision.REJECTED]
+    )
+
+

@@ -1,0 +1,114 @@
+"""Reads about claims and articles: one function per question, used by the API, the desk
+and the admin alike. Lists and detail pages both start from `visible_claims`, so a list
+never shows what a detail page would refuse."""
+
+from __future__ import annotations
+
+import re
+
+from django.contrib.auth.models import AnonymousUser
+from django.db import connection
+from django.db.models import BooleanField, Q, QuerySet
+from django.db.models.expressions import RawSQL
+
+from claims.models import Article, Claim
+
+
+def is_staff_member(user) -> bool:
+    """Reviewers and editors (anyone who may read unpublished work)."""
+    return bool(
+        user and user.is_authenticated and user.is_active and user.has_perm("claims.view_claim")
+    )
+
+
+def visible_claims(user: AnonymousUser | object) -> QuerySet[Claim]:
+    """Every claim for the desk; published claims only for everyone else."""
+    claims = Claim.objects.all()
+    if not is_staff_member(user):
+        claims = claims.filter(status=Claim.Status.PUBLISHED)
+    return claims
+
+
+_UNUSED_ARTICLE_FIELDS = ("body", "byline", "language", "content_hash", "created_at")
+_UNUSED_USER_FIELDS = (
+    "password",
+    "last_login",
+    "is_superuser",
+    "first_name",
+    "last_name",
+    "email",
+    "is_staff",
+    "date_joined",
+)
+
+
+def claims_for_list(user) -> QuerySet[Claim]:
+    """Visible claims with their article, outlet, claimant and assignee joined in, in one
+    query however long the list: what a list of claims shows about each."""
+    return (
+        visible_claims(user)
+        .select_related("article", "article__outlet", "claimant", "assignee")
+        # Only what a list shows: a page of 100 should not carry 100 article bodies or
+        # password hashes.
+        .defer(*(f"article__{name}" for name in _UNUSED_ARTICLE_FIELDS))
+        .defer(*(f"assignee__{name}" for name in _UNUSED_USER_FIELDS))
+    )
+
+
+# -- search -------------------------------------------------------------------------------
+
+# The stored, GIN-indexed tsvector columns are added by claims/migrations/0002_search.py on
+# PostgreSQL only; elsewhere every word must appear as a substring.
+# A claim matches on its own words or on its article's. The article ids are computed once
+# (an InitPlan) and compared with `= ANY`, so PostgreSQL can either OR two index bitmaps
+# (rare words) or walk the claims in page order and stop at a page's worth (common words).
+_CLAIM_SEARCH_SQL = """(
+    claims_claim.search_vector @@ websearch_to_tsquery('english', %s)
+    OR claims_claim.article_id = ANY(ARRAY(
+        SELECT id FROM claims_article
+         WHERE search_vector @@ websearch_to_tsquery('english', %s)
+    ))
+)"""
+_ARTICLE_SEARCH_SQL = "claims_article.search_vector @@ websearch_to_tsquery('english', %s)"
+_CLAIM_NUMBER = re.compile(r"^#(\d{1,18})$")
+
+
+def full_text_search() -> bool:
+    return connection.vendor == "postgresql"
+
+
+def search_claims(claims: QuerySet[Claim], query: str) -> QuerySet[Claim]:
+    """Claims whose text, or whose article's title or body, match the words of `query`
+    (every word: PostgreSQL's full-text search, stemmed; elsewhere a case-insensitive
+    substring each). `#123` also finds claim 123. The one search of the API and the desk."""
+    query = query.strip()
+    if not query:
+        return claims
+    if full_text_search():
+        match = Q(RawSQL(_CLAIM_SEARCH_SQL, [query, query], output_field=BooleanField()))  # noqa: S611 - bound parameters
+    else:
+        match = Q()
+        for word in query.split():
+            match &= (
+                Q(text__icontains=word)
+                | Q(article__title__icontains=word)
+                | Q(article__body__icontains=word)
+            )
+    number = _CLAIM_NUMBER.match(query)
+    if number:
+        match |= Q(pk=int(number.group(1)))
+    return claims.filter(match)
+
+
+def search_articles(articles: QuerySet[Article], query: str) -> QuerySet[Article]:
+    """Articles whose title or body match the words of `query` (as search_claims)."""
+    query = query.strip()
+    if not query:
+        return articles
+    if full_text_search():
+        match = RawSQL(_ARTICLE_SEARCH_SQL, [query], output_field=BooleanField())  # noqa: S611 - bound parameters
+        return articles.filter(match)
+    match = Q()
+    for word in query.split():
+        match &= Q(title__icontains=word) | Q(body__icontains=word)
+    return articles.filter(match)

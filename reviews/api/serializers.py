@@ -1,0 +1,239 @@
+"""Serializers of ratings, evidence, verdicts and transitions, and the claim as the
+review workflow extends it."""
+
+from __future__ import annotations
+
+from drf_spectacular.utils import extend_schema_field, extend_schema_serializer
+from rest_framework import serializers
+
+from claims.api import serializers as claims_serializers
+from claims.api.serializers import MAX_ID, User, UserRefSerializer, _datetime
+from claims.models import Claim
+from reviews import services
+from reviews.models import Evidence, Rating, Transition, Verdict
+
+
+class RatingSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Rating
+        fields = [
+            "id",
+            "slug",
+            "label",
+            "value",
+            "best_value",
+            "worst_value",
+            "colour",
+            "description",
+        ]
+
+
+class PublishedVerdictSerializer(serializers.ModelSerializer):
+    rating = RatingSerializer()
+
+    class Meta:
+        model = Verdict
+        fields = ["id", "rating", "summary", "approved_at", "correction_note"]
+
+
+@extend_schema_serializer(component_name="Claim")
+class ClaimSerializer(claims_serializers.ClaimSerializer):
+    """A claim with its published verdict and the workflow actions open to the reader:
+    the claims app's claim, extended from this side (claims never imports reviews)."""
+
+    verdict = serializers.SerializerMethodField()
+    actions = serializers.SerializerMethodField()
+
+    class Meta(claims_serializers.ClaimSerializer.Meta):
+        fields = [
+            *claims_serializers.ClaimSerializer.Meta.fields[:-2],
+            "verdict",
+            "actions",
+            *claims_serializers.ClaimSerializer.Meta.fields[-2:],
+        ]
+
+    @extend_schema_field(PublishedVerdictSerializer(allow_null=True))
+    def get_verdict(self, claim: Claim):
+        """The approved verdict (uses the view's verdict prefetch)."""
+        approved = [v for v in claim.verdicts.all() if v.state == Verdict.State.APPROVED]
+        if not approved:
+            return None
+        verdict, rating = approved[0], approved[0].rating
+        return {
+            "id": verdict.pk,
+            "rating": {
+                "id": rating.pk,
+                "slug": rating.slug,
+                "label": rating.label,
+                "value": rating.value,
+                "best_value": rating.best_value,
+                "worst_value": rating.worst_value,
+                "colour": rating.colour,
+                "description": rating.description,
+            },
+            "summary": verdict.summary,
+            "approved_at": _datetime(verdict.approved_at),
+            "correction_note": verdict.correction_note,
+        }
+
+    @extend_schema_field(serializers.ListField(child=serializers.CharField()))
+    def get_actions(self, claim: Claim) -> list[str]:
+        request = self.context.get("request")
+        if request is None or not request.user.is_authenticated:
+            return []
+        return services.available_actions(request.user, claim)
+
+    def extra_representation(self, claim: Claim) -> dict:
+        return {"verdict": self.get_verdict(claim), "actions": self.get_actions(claim)}
+
+
+class ClaimStateSerializer(serializers.Serializer):
+    """A claim's workflow state after a step."""
+
+    id = serializers.IntegerField()
+    status = serializers.ChoiceField(choices=Claim.Status.choices)
+    version = serializers.IntegerField()
+    assignee = UserRefSerializer(allow_null=True)
+    actions = serializers.ListField(child=serializers.CharField())
+
+
+class EvidenceSerializer(serializers.ModelSerializer):
+    added_by = UserRefSerializer()
+
+    class Meta:
+        model = Evidence
+        fields = [
+            "id",
+            "claim",
+            "url",
+            "title",
+            "publisher",
+            "quote",
+            "kind",
+            "stance",
+            "added_by",
+            "created_at",
+            "updated_at",
+            "archived_at",
+            "archive_status",
+            "archive_error",
+        ]
+
+
+class EvidenceInputSerializer(serializers.Serializer):
+    url = serializers.URLField(max_length=2000)
+    title = serializers.CharField(max_length=500)
+    publisher = serializers.CharField(max_length=200, required=False, allow_blank=True)
+    quote = serializers.CharField(required=False, allow_blank=True)
+    kind = serializers.ChoiceField(choices=Evidence.Kind.choices, required=False)
+    stance = serializers.ChoiceField(choices=Evidence.Stance.choices, required=False)
+
+
+class VerdictSerializer(serializers.ModelSerializer):
+    rating = RatingSerializer()
+    author = UserRefSerializer()
+    proposed_by = UserRefSerializer(allow_null=True)
+    approver = UserRefSerializer(allow_null=True)
+
+    class Meta:
+        model = Verdict
+        fields = [
+            "id",
+            "claim",
+            "rating",
+            "summary",
+            "rationale",
+            "state",
+            "author",
+            "proposed_by",
+            "proposed_at",
+            "approver",
+            "approved_at",
+            "supersedes",
+            "correction_note",
+            "created_at",
+            "updated_at",
+        ]
+
+
+class VerdictInputSerializer(serializers.Serializer):
+    rating = serializers.SlugRelatedField(
+        slug_field="slug", queryset=Rating.objects.all(), help_text="The rating's slug"
+    )
+    summary = serializers.CharField(max_length=300)
+    rationale = serializers.CharField()
+    correction_note = serializers.CharField(required=False, allow_blank=True, default="")
+
+
+class TransitionSerializer(serializers.ModelSerializer):
+    actor = UserRefSerializer()
+    assignee = UserRefSerializer(allow_null=True)
+
+    class Meta:
+        model = Transition
+        fields = [
+            "id",
+            "action",
+            "from_status",
+            "to_status",
+            "actor",
+            "assignee",
+            "comment",
+            "verdict",
+            "created_at",
+        ]
+
+
+class TransitionInputSerializer(serializers.Serializer):
+    action = serializers.ChoiceField(choices=Transition.Action.choices)
+    comment = serializers.CharField(required=False, allow_blank=True, default="")
+    assignee = serializers.PrimaryKeyRelatedField(
+        queryset=User.objects.filter(is_active=True),
+        required=False,
+        allow_null=True,
+        help_text="assign: the user id of the reviewer",
+    )
+    correction_note = serializers.CharField(
+        required=False,
+        allow_blank=True,
+        default="",
+        help_text="publish after reopen: what changed, shown to readers",
+    )
+    duplicate_of = serializers.IntegerField(
+        required=False,
+        allow_null=True,
+        min_value=1,
+        max_value=MAX_ID,
+        help_text="dismiss: the claim this one duplicates",
+    )
+
+
+CLAIM_REVIEW_SCHEMA = {
+    "type": "object",
+    "description": "schema.org ClaimReview (JSON-LD)",
+    "required": ["@context", "@type", "url", "claimReviewed", "reviewRating"],
+    "properties": {
+        "@context": {"type": "string"},
+        "@type": {"type": "string", "enum": ["ClaimReview"]},
+        "url": {"type": "string", "format": "uri"},
+        "claimReviewed": {"type": "string"},
+        "reviewRating": {
+            "type": "object",
+            "required": ["@type", "alternateName"],
+            "properties": {
+                "@type": {"type": "string"},
+                "alternateName": {"type": "string"},
+                "ratingValue": {"type": "integer"},
+                "bestRating": {"type": "integer"},
+                "worstRating": {"type": "integer"},
+            },
+        },
+        "author": {"type": "object"},
+        "datePublished": {"type": "string", "format": "date"},
+        "dateModified": {"type": "string", "format": "date-time"},
+        "itemReviewed": {"type": "object"},
+        "reviewBody": {"type": "string"},
+    },
+}
+
+
