@@ -1,13 +1,19 @@
-"""Admin for outlets, articles, claimants and similarity links. The Claim admin, which
-shows evidence and verdicts inline, lives in reviews.admin (reviews builds on claims)."""
+"""Admin for outlets, articles, claimants, claims and similarity links.
+
+The Claim admin here shows a claim as this app knows it, read-only. reviews.admin extends
+it from its side (evidence, verdicts and transitions inline, the workflow actions, edits
+under the workflow's rules) and registers the extended admin in its place: claims never
+imports reviews.
+"""
 
 from __future__ import annotations
 
 from django import forms
 from django.contrib import admin, messages
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models
 from django.http import HttpResponseRedirect
+from simple_history.admin import SimpleHistoryAdmin
 
 from claims import services
 from claims.loading import InputError, Source, load_article
@@ -21,6 +27,21 @@ HTTPS_URLS = {models.URLField: {"assume_scheme": "https"}}
 def https_urls(db_field, **kwargs):
     """A ModelForm's formfield_callback: model fields' form fields, urls assuming https."""
     return db_field.formfield(**{**HTTPS_URLS.get(type(db_field), {}), **kwargs})
+
+
+class ReadOnlyHistoryAdmin(SimpleHistoryAdmin):
+    """Field history is a record to read: the revert form would write around the services."""
+
+    def revert_disabled(self, request, obj=None):
+        return True
+
+    def has_change_history_permission(self, request, obj=None):
+        return False
+
+    def history_form_view(self, request, object_id, version_id, extra_context=None):
+        if request.method == "POST":
+            raise PermissionDenied("History is read-only.")
+        return super().history_form_view(request, object_id, version_id, extra_context)
 
 
 @admin.register(Outlet)
@@ -158,3 +179,42 @@ class SimilarClaimAdmin(admin.ModelAdmin):
             services.decide_similarity(
                 link_id=obj.pk, actor=request.user, decision=form.cleaned_data["decision"]
             )
+
+
+# Fields of a claim that no admin form writes: status and assignee change only through the
+# workflow, the text and span are the article's own words.
+CLAIM_READONLY_FIELDS = [
+    "article",
+    "source_url",
+    "text",
+    "span_start",
+    "span_end",
+    "status",
+    "assignee",
+    "origin",
+    "checkworthiness",
+    "checkworthiness_reasons",
+    "duplicate_of",
+    "version",
+    "created_at",
+    "updated_at",
+]
+
+
+@admin.register(Claim)
+class ClaimAdmin(ReadOnlyHistoryAdmin):
+    """A claim, read-only: who may edit its claimant or date depends on its review state,
+    which the reviews app's admin (registered in place of this one) knows."""
+
+    formfield_overrides = HTTPS_URLS
+    list_display = ["id", "__str__", "status", "assignee", "claimant", "checkworthiness", "article"]
+    list_filter = ["status", "assignee", "article__outlet", "origin"]
+    search_fields = ["text", "article__title", "claimant__name"]
+    list_select_related = ["assignee", "claimant", "article"]
+    autocomplete_fields = ["claimant"]
+    readonly_fields = [*CLAIM_READONLY_FIELDS, "claimant", "claim_date"]
+    history_list_display = ["status", "assignee", "version"]
+
+    def has_add_permission(self, request):
+        # Claims come from articles (load_articles, the API) or the reviewer pages.
+        return False

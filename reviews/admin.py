@@ -1,5 +1,6 @@
-"""Admin for claims (with their evidence, verdicts, history and workflow), ratings,
-evidence, verdicts and the read-only transition log.
+"""Admin for ratings, evidence, verdicts and the read-only transition log, and what reviews
+adds to the claims app's Claim admin: evidence, verdicts and transitions inline, the
+workflow actions, and edits of claimant and date under the workflow's rules.
 
 The admin parses input and calls reviews.services; it never sets a status or writes
 evidence or verdicts itself. A refusal is a form error or a message, never a 500: form
@@ -21,29 +22,19 @@ from django.http import HttpResponseRedirect
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
-from simple_history.admin import SimpleHistoryAdmin
 
-from claims.admin import HTTPS_URLS, https_urls
+from claims.admin import (
+    CLAIM_READONLY_FIELDS,
+    HTTPS_URLS,
+    ReadOnlyHistoryAdmin,
+    https_urls,
+)
+from claims.admin import ClaimAdmin as BaseClaimAdmin
 from claims.models import Claim
 from reviews import services
 from reviews.models import Evidence, Rating, Transition, Verdict
 
 Action = Transition.Action
-
-
-class ReadOnlyHistoryAdmin(SimpleHistoryAdmin):
-    """Field history is a record to read: the revert form would write around the services."""
-
-    def revert_disabled(self, request, obj=None):
-        return True
-
-    def has_change_history_permission(self, request, obj=None):
-        return False
-
-    def history_form_view(self, request, object_id, version_id, extra_context=None):
-        if request.method == "POST":
-            raise PermissionDenied("History is read-only.")
-        return super().history_form_view(request, object_id, version_id, extra_context)
 
 
 class RefusalAsMessageMixin:
@@ -227,38 +218,12 @@ class WorkflowForm(forms.Form):
         self.fields["assignee"].queryset = reviewer_choices()
 
 
-@admin.register(Claim)
-class ClaimAdmin(RefusalAsMessageMixin, ReadOnlyHistoryAdmin):
+class ClaimAdmin(RefusalAsMessageMixin, BaseClaimAdmin):
     form = ClaimAdminForm
-    formfield_overrides = HTTPS_URLS
-    list_display = ["id", "__str__", "status", "assignee", "claimant", "checkworthiness", "article"]
     list_filter = ["status", "assignee", "verdicts__rating", "article__outlet", "origin"]
-    search_fields = ["text", "article__title", "claimant__name"]
-    list_select_related = ["assignee", "claimant", "article"]
-    autocomplete_fields = ["claimant"]
-    readonly_fields = [
-        "article",
-        "source_url",
-        "text",
-        "span_start",
-        "span_end",
-        "status",
-        "assignee",
-        "origin",
-        "checkworthiness",
-        "checkworthiness_reasons",
-        "duplicate_of",
-        "version",
-        "created_at",
-        "updated_at",
-    ]
+    readonly_fields = CLAIM_READONLY_FIELDS
     inlines = [EvidenceInline, VerdictInline, TransitionInline]
     actions = ["take_claims", "propose_verdicts", "publish_verdicts", "restore_claims"]
-    history_list_display = ["status", "assignee", "version"]
-
-    def has_add_permission(self, request):
-        # Claims come from articles (load_articles, the API) or the reviewer pages.
-        return False
 
     def has_workflow_permission(self, request) -> bool:
         return any(
@@ -390,6 +355,11 @@ class ClaimAdmin(RefusalAsMessageMixin, ReadOnlyHistoryAdmin):
     @admin.action(description="Restore the selected dismissed claims", permissions=["workflow"])
     def restore_claims(self, request, queryset):
         self._run(request, queryset, Action.RESTORE)
+
+
+# Reviews extends the claims app's Claim admin from its side.
+admin.site.unregister(Claim)
+admin.site.register(Claim, ClaimAdmin)
 
 
 @admin.register(Rating)

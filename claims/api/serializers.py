@@ -298,5 +298,3 @@ class SimilarDecisionSerializer(serializers.Serializer):
     decision = serializers.ChoiceField(
         choices=[SimilarClaim.Decision.CONFIRMED, SimilarClaim.Decision.REJECTED]
     )
-
-

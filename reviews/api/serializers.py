@@ -235,5 +235,3 @@ CLAIM_REVIEW_SCHEMA = {
         "reviewBody": {"type": "string"},
     },
 }
-
-

@@ -58,11 +58,11 @@ from reviews.selectors import claims_for_claimreview
 def claim_list_queryset(user):
     """Claims with everything ClaimSerializer reads, in a fixed number of queries."""
     return claims_for_list(user).prefetch_related(
-            Prefetch(
-                "verdicts",
-                queryset=Verdict.objects.select_related("rating").defer("rationale").order_by("id"),
-            )
+        Prefetch(
+            "verdicts",
+            queryset=Verdict.objects.select_related("rating").defer("rationale").order_by("id"),
         )
+    )
 
 
 def attach_verdicts(claims: list[Claim]) -> list[Claim]:
