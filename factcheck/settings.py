@@ -71,6 +71,7 @@ INSTALLED_APPS = [
     "simple_history",
     "claims",
     "reviews",
+    "reviews.desk",
 ]
 
 MIDDLEWARE = [

@@ -7,5 +7,5 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/v1/", include("factcheck.api_urls")),
     path("accounts/", include("django.contrib.auth.urls")),
-    path("", include("reviews.urls")),
+    path("", include("reviews.desk.urls")),
 ]

@@ -15,9 +15,7 @@ from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.utils import unquote
 from django.contrib.auth import get_user_model
-from django.contrib.auth.models import Permission
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Q
 from django.http import HttpResponseRedirect
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
@@ -33,6 +31,8 @@ from claims.admin import ClaimAdmin as BaseClaimAdmin
 from claims.models import Claim
 from reviews import services
 from reviews.models import Evidence, Rating, Transition, Verdict
+from reviews.selectors import assignable_members
+from reviews.workflow import STEPS, WORKFLOW, Step
 
 Action = Transition.Action
 
@@ -61,20 +61,6 @@ class RefusalAsMessageMixin:
 
 def _form_error(error: services.WorkflowError) -> ValidationError:
     return ValidationError(error.message, code=error.code)
-
-
-def reviewer_choices():
-    """Active people who may review claims: the only ones a claim can be assigned to."""
-    perm = Permission.objects.filter(
-        content_type__app_label="reviews", codename="propose_verdict"
-    ).first()
-    return (
-        get_user_model()
-        .objects.filter(is_active=True)
-        .filter(Q(is_superuser=True) | Q(groups__permissions=perm) | Q(user_permissions=perm))
-        .distinct()
-        .order_by("username")
-    )
 
 
 # -- inlines on the claim page ----------------------------------------------------------
@@ -183,7 +169,7 @@ class WorkflowActionField(forms.ChoiceField):
     service, so that a refused one is refused with the service's own words."""
 
     def valid_value(self, value):
-        return value in Action.values
+        return value in WORKFLOW
 
 
 class WorkflowForm(forms.Form):
@@ -215,7 +201,17 @@ class WorkflowForm(forms.Form):
         super().__init__(*args, **kwargs)
         labels = dict(Action.choices)
         self.fields["action"].choices = [(a, labels[a]) for a in available]
-        self.fields["assignee"].queryset = reviewer_choices()
+        self.fields["assignee"].queryset = assignable_members()
+
+
+def _bulk_action(step: Step):
+    """The admin list action running `step` on each selected claim."""
+
+    def run(modeladmin, request, queryset):
+        modeladmin.run_step(request, queryset, step.action)
+
+    run.__name__ = step.bulk_name
+    return admin.action(description=step.bulk_label, permissions=["workflow"])(run)
 
 
 class ClaimAdmin(RefusalAsMessageMixin, BaseClaimAdmin):
@@ -223,12 +219,12 @@ class ClaimAdmin(RefusalAsMessageMixin, BaseClaimAdmin):
     list_filter = ["status", "assignee", "verdicts__rating", "article__outlet", "origin"]
     readonly_fields = CLAIM_READONLY_FIELDS
     inlines = [EvidenceInline, VerdictInline, TransitionInline]
-    actions = ["take_claims", "propose_verdicts", "publish_verdicts", "restore_claims"]
+    # A list action for every step that needs no input, from the workflow table.
+    actions = [_bulk_action(step) for step in STEPS if step.bulk_label]
 
     def has_workflow_permission(self, request) -> bool:
         return any(
-            request.user.has_perm(f"reviews.{codename}")
-            for codename in ("take_claim", "propose_verdict", "review_verdict", "dismiss_claim")
+            request.user.has_perm(f"reviews.{step.permission}") for step in STEPS if step.bulk_label
         )
 
     def get_form(self, request, obj=None, change=False, **kwargs):
@@ -327,7 +323,7 @@ class ClaimAdmin(RefusalAsMessageMixin, BaseClaimAdmin):
 
     # -- list actions: the steps that need no input
 
-    def _run(self, request, queryset, action: str) -> None:
+    def run_step(self, request, queryset, action: str) -> None:
         label = dict(Action.choices)[action]
         done = 0
         for claim_id in queryset.values_list("pk", flat=True):
@@ -339,22 +335,6 @@ class ClaimAdmin(RefusalAsMessageMixin, BaseClaimAdmin):
                 done += 1
         if done:
             self.message_user(request, f"{label}: {done} claim(s).", messages.SUCCESS)
-
-    @admin.action(description="Take the selected claims for review", permissions=["workflow"])
-    def take_claims(self, request, queryset):
-        self._run(request, queryset, Action.TAKE)
-
-    @admin.action(description="Propose the drafted verdicts", permissions=["workflow"])
-    def propose_verdicts(self, request, queryset):
-        self._run(request, queryset, Action.PROPOSE)
-
-    @admin.action(description="Publish the proposed verdict", permissions=["workflow"])
-    def publish_verdicts(self, request, queryset):
-        self._run(request, queryset, Action.PUBLISH)
-
-    @admin.action(description="Restore the selected dismissed claims", permissions=["workflow"])
-    def restore_claims(self, request, queryset):
-        self._run(request, queryset, Action.RESTORE)
 
 
 # Reviews extends the claims app's Claim admin from its side.

@@ -4,7 +4,9 @@ starts from it."""
 
 from __future__ import annotations
 
-from django.db.models import Prefetch, QuerySet
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Permission
+from django.db.models import Prefetch, Q, QuerySet
 
 from claims.models import Claim
 from claims.selectors import visible_claims
@@ -37,4 +39,30 @@ def claims_for_claimreview(user) -> QuerySet[Claim]:
 def claim_history(claim: Claim) -> QuerySet[Transition]:
     return claim.transitions.select_related("actor", "assignee", "verdict").order_by(
         "created_at", "id"
+    )
+
+
+def _may_propose() -> Q:
+    perm = Permission.objects.filter(content_type__app_label="reviews", codename="propose_verdict")
+    return Q(is_superuser=True) | Q(groups__permissions__in=perm) | Q(user_permissions__in=perm)
+
+
+def assignable_members() -> QuerySet:
+    """The people a claim may be assigned to: active, and allowed to propose verdicts (by a
+    role, a permission of their own, or as superusers), by name. One query. The admin's
+    and the desk's choice of assignee and `services.assign`'s check all ask this."""
+    return (
+        get_user_model()
+        .objects.filter(_may_propose(), is_active=True)
+        .distinct()
+        .order_by("username")
+    )
+
+
+def is_assignable(user) -> bool:
+    """May a claim be assigned to this user? (One of `assignable_members`.)"""
+    return bool(
+        user is not None
+        and getattr(user, "pk", None) is not None
+        and assignable_members().filter(pk=user.pk).exists()
     )

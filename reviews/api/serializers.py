@@ -11,6 +11,7 @@ from claims.api.serializers import MAX_ID, User, UserRefSerializer, _datetime
 from claims.models import Claim
 from reviews import services
 from reviews.models import Evidence, Rating, Transition, Verdict
+from reviews.workflow import STEPS
 
 
 class RatingSerializer(serializers.ModelSerializer):
@@ -185,7 +186,10 @@ class TransitionSerializer(serializers.ModelSerializer):
 
 
 class TransitionInputSerializer(serializers.Serializer):
-    action = serializers.ChoiceField(choices=Transition.Action.choices)
+    # The workflow table's actions; what each needs is checked by its step.
+    action = serializers.ChoiceField(
+        choices=[(step.action, Transition.Action(step.action).label) for step in STEPS]
+    )
     comment = serializers.CharField(required=False, allow_blank=True, default="")
     assignee = serializers.PrimaryKeyRelatedField(
         queryset=User.objects.filter(is_active=True),

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from reviews import views
+from reviews.desk import public, views
 
 urlpatterns = [
     path("", views.dashboard, name="dashboard"),
@@ -13,5 +13,5 @@ urlpatterns = [
     path("desk/claims/<int:pk>/evidence/", views.claim_add_evidence, name="desk-claim-evidence"),
     path("desk/claims/<int:pk>/verdict/", views.claim_save_verdict, name="desk-claim-verdict"),
     # Reversed by reviews.claimreview for ClaimReview's url: keep the name.
-    path("claims/<int:pk>/", views.public_claim, name="public-claim"),
+    path("claims/<int:pk>/", public.public_claim, name="public-claim"),
 ]

@@ -1,4 +1,5 @@
-"""The desk's pages (dashboard, article, claim) and the public verdict page.
+"""The desk's pages: dashboard, articles, and the claim page with its workflow buttons,
+evidence and verdict forms (the public verdict page is reviews.desk.public).
 
 Views parse input, call reviews.services, and show a refusal's message on the page; they
 never set a claim's status themselves. Every list here is read with its joins and
@@ -7,27 +8,25 @@ prefetches up front, so a page's query count does not grow with the claims it sh
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Exists, OuterRef, Prefetch, Q
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils.html import escape, format_html, format_html_join
-from django.utils.safestring import SafeString, mark_safe
 from django.views.decorators.http import require_GET, require_POST
 
 from claims.models import Article, Claim, SimilarClaim
-from claims.selectors import is_staff_member, visible_claims
+from claims.selectors import is_staff_member, search_claims, visible_claims
 from reviews import services
-from reviews.claimreview import claim_review, public_verdicts
-from reviews.forms import ActionForm, EvidenceForm, SearchForm, VerdictForm, desk_members
+from reviews.desk.forms import ActionForm, EvidenceForm, SearchForm, VerdictForm
+from reviews.desk.highlight import context_window, highlight
 from reviews.models import Evidence, Transition, Verdict
-from reviews.selectors import claim_history, claims_for_claimreview
+from reviews.selectors import assignable_members, claim_history
+from reviews.workflow import WORKFLOW, Step
 
 Status = Claim.Status
 Action = Transition.Action
@@ -50,73 +49,6 @@ def desk_required(view):
     return wrapped
 
 
-# -- highlighting -----------------------------------------------------------------------
-
-
-def highlight(
-    text: str,
-    claims: list[Claim],
-    *,
-    offset: int = 0,
-    current: int | None = None,
-) -> SafeString:
-    """`text` (a slice of an article body starting at `offset`) with each claim's span
-    wrapped in a link to its claim page, or in a <mark> for the `current` claim.
-
-    Every piece of text is escaped; only the tags we write are markup. Overlapping spans
-    keep the first claim highlighted and leave the other as plain text (it is still
-    listed beside the article).
-    """
-    pieces: list[SafeString] = []
-    cursor = 0
-    for claim in sorted(claims, key=lambda c: (c.span_start, c.span_end)):
-        start, end = claim.span_start - offset, claim.span_end - offset
-        if start < cursor or start < 0 or end > len(text):
-            continue
-        pieces.append(escape(text[cursor:start]))
-        if claim.pk == current:
-            pieces.append(
-                format_html(
-                    '<mark class="hl hl-current status-{}">{}</mark>',
-                    claim.status,
-                    text[start:end],
-                )
-            )
-        else:
-            pieces.append(
-                format_html(
-                    '<a class="hl status-{}" id="claim-{}" href="{}" title="Claim #{} · {}">{}</a>',
-                    claim.status,
-                    claim.pk,
-                    reverse("desk-claim", args=[claim.pk]),
-                    claim.pk,
-                    claim.get_status_display(),
-                    text[start:end],
-                )
-            )
-        cursor = end
-    pieces.append(escape(text[cursor:]))
-    return format_html_join("", "{}", ((piece,) for piece in pieces))
-
-
-def _context_window(body: str, start: int, end: int) -> tuple[int, int, int, int]:
-    """The bounds of the paragraph (line) around [start, end), and of the window that adds
-    the nearest non-blank line on either side: seed articles often put one sentence on a
-    line, so the paragraph alone can be the claim alone."""
-    lines = []
-    pos = 0
-    for line in body.split("\n"):
-        lines.append((pos, pos + len(line)))
-        pos += len(line) + 1
-    first = next(i for i, (s, e) in enumerate(lines) if s <= start <= e)
-    last = next(i for i, (s, e) in enumerate(lines) if i >= first and end <= e)
-    before = [i for i in range(first) if body[lines[i][0] : lines[i][1]].strip()]
-    after = [i for i in range(last + 1, len(lines)) if body[lines[i][0] : lines[i][1]].strip()]
-    window_start = lines[before[-1]][0] if before else lines[first][0]
-    window_end = lines[after[0]][1] if after else lines[last][1]
-    return window_start, lines[first][0], lines[last][1], window_end
-
-
 # -- shared reads -----------------------------------------------------------------------
 
 
@@ -134,9 +66,8 @@ def _published_rating_prefetch() -> Prefetch:
 
 
 def _search(user, query: str, status: str) -> list[Claim]:
-    claims = _list_claims(user)
-    if query:
-        claims = claims.filter(Q(text__icontains=query) | Q(article__title__icontains=query))
+    # The API's search (claims.selectors.search_claims): the same claims for the same words.
+    claims = search_claims(_list_claims(user), query)
     if status:
         claims = claims.filter(status=status)
     return list(
@@ -266,6 +197,9 @@ def article_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 @dataclass
 class ActionButton:
+    """A workflow button on the claim page and the inputs its form shows, from its row of
+    the workflow table."""
+
     action: str
     label: str
     style: str  # primary | secondary | danger
@@ -275,44 +209,32 @@ class ActionButton:
     duplicate_of: bool = False
     correction_note: bool = False
 
+    @classmethod
+    def for_step(cls, step: Step, *, published_before: bool) -> ActionButton:
+        return cls(
+            action=step.action,
+            label=step.label,
+            style=step.style,
+            comment_label=step.comment_label,
+            comment_required=bool(step.comment_required),
+            assignee="assignee" in step.inputs,
+            duplicate_of="duplicate_of" in step.inputs,
+            # A second publish must say what changed.
+            correction_note="correction_note" in step.inputs and published_before,
+        )
 
-ACTION_BUTTONS = {
-    Action.TAKE: ActionButton(Action.TAKE, "Take this claim", "primary"),
-    Action.ASSIGN: ActionButton(
-        Action.ASSIGN, "Assign", "secondary", comment_label="Note (optional)", assignee=True
-    ),
-    Action.PROPOSE: ActionButton(
-        Action.PROPOSE, "Propose verdict", "primary", comment_label="Note for the editor"
-    ),
-    Action.PUBLISH: ActionButton(
-        Action.PUBLISH, "Publish verdict", "primary", comment_label="Note (optional)"
-    ),
-    Action.SEND_BACK: ActionButton(
-        Action.SEND_BACK,
-        "Send back",
-        "secondary",
-        comment_label="What needs more work",
-        comment_required=True,
-    ),
-    Action.REOPEN: ActionButton(
-        Action.REOPEN,
-        "Reopen for correction",
-        "secondary",
-        comment_label="Reason for reopening",
-        comment_required=True,
-    ),
-    Action.RESTORE: ActionButton(
-        Action.RESTORE, "Restore", "secondary", comment_label="Note (optional)"
-    ),
-    Action.DISMISS: ActionButton(
-        Action.DISMISS,
-        "Dismiss",
-        "danger",
-        comment_label="Reason for dismissing",
-        comment_required=True,
-        duplicate_of=True,
-    ),
-}
+
+# The step forward first, then the detours, then setting the claim aside.
+_BUTTON_ORDER = {"primary": 0, "secondary": 1, "danger": 2}
+
+
+def action_buttons(user, claim: Claim, *, published_before: bool) -> list[ActionButton]:
+    """The buttons of the actions open to this user on this claim now."""
+    steps = [WORKFLOW[name] for name in services.available_actions(user, claim)]
+    return [
+        ActionButton.for_step(step, published_before=published_before)
+        for step in sorted(steps, key=lambda step: _BUTTON_ORDER[step.style])
+    ]
 
 
 def _claim_for_page(user, pk: int) -> Claim:
@@ -393,18 +315,8 @@ def _render_claim(
             }
         verdict_form = VerdictForm(initial=initial)
 
-    buttons = []
-    # The step forward first, then the detours, then setting the claim aside.
-    order = {"primary": 0, "secondary": 1, "danger": 2}
-    for name in sorted(
-        services.available_actions(user, claim), key=lambda n: order[ACTION_BUTTONS[n].style]
-    ):
-        button = ACTION_BUTTONS[name]
-        if button.action == Action.PUBLISH:
-            # A second publish must say what changed.
-            button = ActionButton(**{**button.__dict__, "correction_note": bool(published)})
-        buttons.append(button)
-    assignees = list(desk_members()) if any(b.assignee for b in buttons) else []
+    buttons = action_buttons(user, claim, published_before=bool(published))
+    assignees = list(assignable_members()) if any(b.assignee for b in buttons) else []
     failed_shown = bool(failed_action) and any(
         b.action == failed_action.get("action") for b in buttons
     )
@@ -412,7 +324,7 @@ def _render_claim(
     context_html = None
     if claim.article_id is not None:
         body = claim.article.body
-        w_start, p_start, p_end, w_end = _context_window(body, claim.span_start, claim.span_end)
+        w_start, p_start, p_end, w_end = context_window(body, claim.span_start, claim.span_end)
         context_html = {
             "before": body[w_start:p_start].strip(),
             "paragraph": highlight(body[p_start:p_end], [claim], offset=p_start, current=claim.pk),
@@ -450,14 +362,6 @@ def _moved_on(form: EvidenceForm | VerdictForm, error: services.WorkflowError) -
     """Did the claim change after the user loaded the form they sent?"""
     seen = form.cleaned_data.get("version")
     return bool(seen and error.current_version and seen != error.current_version)
-
-
-def _refusal_status(error: services.WorkflowError) -> int:
-    if isinstance(error, services.NotPermitted):
-        return 403
-    if isinstance(error, services.InvalidInput):
-        return 400
-    return 409  # stale copy or a state that does not allow it
 
 
 @require_GET
@@ -500,7 +404,7 @@ def claim_action(request: HttpRequest, pk: int) -> HttpResponse:
         )
     except services.WorkflowError as error:
         return _render_claim(
-            request, pk, status=_refusal_status(error), error=error, failed_action=typed
+            request, pk, status=error.http_status, error=error, failed_action=typed
         )
     messages.success(request, f"Done: {Action(data['action']).label.lower()}.")
     return redirect("desk-claim", pk=pk)
@@ -549,56 +453,10 @@ def _post_claim_form(request, pk, *, form, form_name, save, done, section) -> Ht
         return _render_claim(
             request,
             pk,
-            status=_refusal_status(error),
+            status=error.http_status,
             error=error,
             stale=_moved_on(form, error),
             **{form_name: form},
         )
     messages.success(request, done)
     return redirect(reverse("desk-claim", args=[pk]) + f"#{section}")
-
-
-# -- the public verdict page ------------------------------------------------------------
-
-
-def json_ld_script(data: dict) -> SafeString:
-    """A <script type="application/ld+json"> block that no string in `data` can close:
-    <, > and & are written as JSON escapes, which parse back to the same characters."""
-    text = (
-        json.dumps(data, ensure_ascii=False, indent=2)
-        .replace("<", "\\u003c")
-        .replace(">", "\\u003e")
-        .replace("&", "\\u0026")
-    )
-    # Safe to mark: every character that could end the element or start markup is escaped.
-    return format_html('<script type="application/ld+json">\n{}\n</script>', mark_safe(text))  # noqa: S308
-
-
-@require_GET
-def public_claim(request: HttpRequest, pk: int) -> HttpResponse:
-    """A published claim with its verdict, method, sources and corrections (anyone)."""
-    claim = get_object_or_404(
-        claims_for_claimreview(request.user).prefetch_related(
-            Prefetch("evidence", queryset=Evidence.objects.order_by("created_at", "id"))
-        ),
-        pk=pk,
-    )
-    data = claim_review(claim, request=request)
-    if data is None:  # published without an approved verdict: only if data was hand-edited
-        raise Http404("This claim has no published verdict.")
-    verdicts = public_verdicts(claim)
-    current = next(v for v in reversed(verdicts) if v.state == Verdict.State.APPROVED)
-    return render(
-        request,
-        "reviews/public_claim.html",
-        {
-            "claim": claim,
-            "verdict": current,
-            "earlier": [v for v in reversed(verdicts) if v is not current],
-            "first_published": verdicts[0].approved_at,
-            "corrections": [v for v in reversed(verdicts) if v.correction_note],
-            "evidence": list(claim.evidence.all()),
-            "json_ld": json_ld_script(data),
-            "canonical": data["url"],
-        },
-    )

@@ -4,10 +4,10 @@ which the views call with the cleaned values."""
 from __future__ import annotations
 
 from django import forms
-from django.contrib.auth import get_user_model
-from django.db.models import Q
 
-from reviews.models import Evidence, Rating, Transition
+from reviews.models import Evidence, Rating
+from reviews.selectors import assignable_members
+from reviews.workflow import STEPS
 
 
 class DeskForm(forms.Form):
@@ -26,7 +26,7 @@ class ClaimWorkForm(DeskForm):
 
 class SearchForm(DeskForm):
     q = forms.CharField(
-        label="Search claims and article titles",
+        label="Search claims and their articles",
         required=False,
         max_length=200,
         widget=forms.TextInput(attrs={"type": "search", "placeholder": "e.g. Moscow, 20 years"}),
@@ -74,22 +74,19 @@ class VerdictForm(ClaimWorkForm):
     )
 
 
-def desk_members():
-    """People a claim can be assigned to: anyone whose role may propose verdicts."""
-    perm = Q(groups__permissions__codename="propose_verdict") | Q(
-        user_permissions__codename="propose_verdict"
-    )
-    return get_user_model().objects.filter(perm, is_active=True).distinct().order_by("username")
-
-
 class ActionForm(DeskForm):
     """One workflow button: the action, the version the user saw, and what it may need."""
 
-    action = forms.ChoiceField(choices=Transition.Action.choices, widget=forms.HiddenInput)
+    action = forms.ChoiceField(
+        choices=[(step.action, step.label) for step in STEPS], widget=forms.HiddenInput
+    )
     version = forms.IntegerField(min_value=1, widget=forms.HiddenInput)
     comment = forms.CharField(label="Comment", required=False, widget=forms.Textarea({"rows": 2}))
     assignee = forms.ModelChoiceField(
-        label="Assign to", queryset=desk_members(), required=False, empty_label="Choose a person"
+        label="Assign to",
+        queryset=assignable_members(),
+        required=False,
+        empty_label="Choose a person",
     )
     correction_note = forms.CharField(
         label="Correction note", required=False, widget=forms.Textarea({"rows": 2})
@@ -99,4 +96,4 @@ class ActionForm(DeskForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         # A fresh queryset per form, not the one evaluated at import time.
-        self.fields["assignee"].queryset = desk_members()
+        self.fields["assignee"].queryset = assignable_members()

@@ -1,0 +1,263 @@
+"""Writes on a claim under review that are not status changes: evidence records, the
+verdict draft, and edits of a claim's wording, claimant or date. Each is allowed while
+the claim is open to the actor (services.common.can_work_on)."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from django.contrib.auth.models import AbstractBaseUser
+from django.core.exceptions import ValidationError
+from django.db import transaction
+
+from claims.models import Claim, Claimant
+from reviews.errors import InvalidInput, NotPermitted, WorkflowError
+from reviews.models import Evidence, Rating, Verdict
+from reviews.services.common import (
+    after_commit,
+    can_work_on,
+    lock,
+    open_verdict,
+    record_history,
+)
+
+Status = Claim.Status
+
+
+def check_can_work_on(*, actor: AbstractBaseUser, claim: Claim) -> None:
+    """Raise the refusal `add_evidence` and friends would raise, without writing anything.
+
+    For forms (the admin's) that want a refusal as a form error before they save.
+    """
+    if can_work_on(actor, claim):
+        return
+    if claim.status in (Status.PUBLISHED, Status.DISMISSED):
+        raise WorkflowError(
+            f"This claim is {claim.get_status_display().lower()}: it cannot be changed "
+            "unless an editor reopens or restores it.",
+            claim=claim,
+        )
+    if claim.status == Status.PROPOSED:
+        raise WorkflowError(
+            "This claim's verdict is proposed and awaiting review: it cannot be changed "
+            "unless an editor sends it back.",
+            claim=claim,
+        )
+    raise NotPermitted(
+        "Only the assigned reviewer or an editor can change this claim's evidence, "
+        "verdict or text.",
+        claim=claim,
+    )
+
+
+def check_can_draft_verdict(*, actor: AbstractBaseUser, claim: Claim) -> None:
+    """Raise the refusal `save_verdict_draft` would raise for this actor and claim now."""
+    check_can_work_on(actor=actor, claim=claim)
+    if claim.status != Status.IN_REVIEW:
+        raise WorkflowError(
+            f"Verdicts are drafted while a claim is in review; this one is "
+            f"{claim.get_status_display().lower()}.",
+            claim=claim,
+        )
+
+
+def _lock_for_work(claim_id: int, actor: AbstractBaseUser, expected_version: int | None) -> Claim:
+    claim = lock(claim_id, expected_version)
+    check_can_work_on(actor=actor, claim=claim)
+    return claim
+
+
+def _evidence_claim_id(evidence_id: int) -> int:
+    claim_id = Evidence.objects.filter(pk=evidence_id).values_list("claim_id", flat=True).first()
+    if claim_id is None:
+        raise InvalidInput(f"There is no evidence record #{evidence_id}.", field="evidence")
+    return claim_id
+
+
+EVIDENCE_FIELDS = ("url", "title", "publisher", "quote", "kind", "stance")
+
+
+def _clean_evidence(fields: dict, claim: Claim) -> dict:
+    unknown = set(fields) - set(EVIDENCE_FIELDS)
+    if unknown:
+        raise InvalidInput(f"Unknown evidence fields: {', '.join(sorted(unknown))}.", claim=claim)
+    cleaned = {}
+    for name, value in fields.items():
+        if isinstance(value, str):
+            value = value.strip()
+        if name in ("url", "title") and not value:
+            raise InvalidInput(f"Evidence needs a {name}.", claim=claim, field=name)
+        # The model field's own validation: http(s) urls, lengths, the kind and stance
+        # choices. Without it a bad value would reach the database as a 500.
+        try:
+            cleaned[name] = Evidence._meta.get_field(name).clean(value, None)
+        except ValidationError as error:
+            label = {"kind": "evidence kind", "stance": "stance"}.get(name, name)
+            raise InvalidInput(
+                f"The {label} is not valid: {' '.join(error.messages)}", claim=claim, field=name
+            ) from None
+    if "url" in cleaned and not cleaned["url"].lower().startswith(("http://", "https://")):
+        raise InvalidInput(
+            "Evidence urls start with http:// or https://.", claim=claim, field="url"
+        )
+    return cleaned
+
+
+@transaction.atomic
+def add_evidence(
+    *,
+    claim_id: int,
+    actor: AbstractBaseUser,
+    url: str,
+    title: str,
+    publisher: str = "",
+    quote: str = "",
+    kind: str = Evidence.Kind.OTHER,
+    stance: str = Evidence.Stance.CONTEXT,
+    archive: bool = True,
+) -> Evidence:
+    """Attach a source record to a claim and (unless told not to) queue its archiving."""
+    claim = _lock_for_work(claim_id, actor, None)
+    fields = _clean_evidence(
+        {
+            "url": url,
+            "title": title,
+            "publisher": publisher,
+            "quote": quote,
+            "kind": kind,
+            "stance": stance,
+        },
+        claim,
+    )
+    evidence = Evidence(claim=claim, added_by=actor, **fields)
+    record_history(evidence, actor, "added")
+    evidence.save()
+    if archive:
+        _queue_archive(evidence.pk)
+    return evidence
+
+
+@transaction.atomic
+def update_evidence(*, evidence_id: int, actor: AbstractBaseUser, **fields) -> Evidence:
+    """Change an evidence record while its claim is open to this actor."""
+    claim = _lock_for_work(_evidence_claim_id(evidence_id), actor, None)
+    fields = _clean_evidence(fields, claim)
+    evidence = Evidence.objects.get(pk=evidence_id)
+    changed = [name for name, value in fields.items() if getattr(evidence, name) != value]
+    if not changed:
+        return evidence
+    url_changed = "url" in changed
+    for name in changed:
+        setattr(evidence, name, fields[name])
+    record_history(evidence, actor, "changed")
+    evidence.save(update_fields=[*changed, "updated_at"])
+    if url_changed:
+        _queue_archive(evidence.pk)
+    return evidence
+
+
+@transaction.atomic
+def remove_evidence(*, evidence_id: int, actor: AbstractBaseUser) -> None:
+    """Delete an evidence record (its history keeps what it said)."""
+    _lock_for_work(_evidence_claim_id(evidence_id), actor, None)
+    evidence = Evidence.objects.get(pk=evidence_id)
+    record_history(evidence, actor, "removed")
+    evidence.delete()
+
+
+def _queue_archive(evidence_id: int) -> None:
+    from reviews.tasks import archive_evidence
+
+    after_commit(lambda: archive_evidence.delay(evidence_id))
+
+
+@transaction.atomic
+def save_verdict_draft(
+    *,
+    claim_id: int,
+    actor: AbstractBaseUser,
+    rating: Rating,
+    summary: str,
+    rationale: str,
+    correction_note: str = "",
+) -> Verdict:
+    """Create or change the claim's draft verdict. Proposed and approved ones are frozen."""
+    claim = lock(claim_id, None)
+    check_can_draft_verdict(actor=actor, claim=claim)
+    if not isinstance(rating, Rating):
+        raise InvalidInput("Choose a rating for the verdict.", claim=claim, field="rating")
+    summary, rationale = (summary or "").strip(), (rationale or "").strip()
+    if not summary:
+        raise InvalidInput("The verdict needs a summary.", claim=claim, field="summary")
+    if not rationale:
+        raise InvalidInput("The verdict needs a rationale.", claim=claim, field="rationale")
+    if len(summary) > 300:
+        raise InvalidInput(
+            "The summary is longer than 300 characters.", claim=claim, field="summary"
+        )
+    correction_note = (correction_note or "").strip()
+    verdict = open_verdict(claim)
+    if verdict is None:
+        verdict = Verdict(
+            claim=claim,
+            rating=rating,
+            summary=summary,
+            rationale=rationale,
+            author=actor,
+            correction_note=correction_note,
+        )
+        record_history(verdict, actor, "drafted")
+        verdict.save()
+        return verdict
+    # Only a draft reaches here: while a claim is in review its open verdict is a draft
+    # (send_back turns a proposal back into one), so nothing proposed or approved changes.
+    verdict.rating = rating
+    verdict.summary = summary
+    verdict.rationale = rationale
+    verdict.correction_note = correction_note
+    record_history(verdict, actor, "draft changed")
+    verdict.save(update_fields=["rating", "summary", "rationale", "correction_note", "updated_at"])
+    return verdict
+
+
+CLAIM_FIELDS = ("text", "claimant", "claim_date")
+
+
+@transaction.atomic
+def update_claim(
+    *,
+    claim_id: int,
+    actor: AbstractBaseUser,
+    expected_version: int | None = None,
+    text: str | None = None,
+    claimant: Claimant | type[...] | None = ...,
+    claim_date: date | type[...] | None = ...,
+) -> Claim:
+    """Edit a claim's wording, claimant or date while it is open to this actor."""
+    claim = _lock_for_work(claim_id, actor, expected_version)
+    changed = []
+    if text is not None:
+        text = text.strip()
+        if not text:
+            raise InvalidInput("The claim text is empty.", claim=claim, field="text")
+        if text != claim.text:
+            if claim.article_id is not None:
+                raise InvalidInput(
+                    "The text of a claim found in an article is the article's own words; "
+                    "dismiss it and select another span instead.",
+                    claim=claim,
+                    field="text",
+                )
+            claim.text = text
+            changed.append("text")
+    if claimant is not ... and claimant != claim.claimant:
+        claim.claimant = claimant
+        changed.append("claimant")
+    if claim_date is not ... and claim_date != claim.claim_date:
+        claim.claim_date = claim_date
+        changed.append("claim_date")
+    if changed:
+        claim.version += 1
+        record_history(claim, actor, "edited")
+        claim.save(update_fields=[*changed, "version", "updated_at"])
+    return claim
