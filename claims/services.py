@@ -7,15 +7,15 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date
-from functools import cache
 from urllib.parse import urlsplit, urlunsplit
 
 from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator
-from django.db import DEFAULT_DB_ALIAS, connection, connections, models, transaction
+from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
+from claims.bulk import insert_claims_with_history
 from claims.models import Article, Claim, Claimant, Outlet, SimilarClaim, content_hash
 from factcheck.errors import DomainError
 
@@ -266,147 +266,8 @@ def add_claims_to_articles(
                 }
             )
         counts.append(len(rows) - before)
-    ids = iter(_insert_with_history(rows, change_reason="created"))
+    ids = iter(insert_claims_with_history(rows, change_reason="created"))
     return [[next(ids) for _ in range(count)] for count in counts]
-
-
-# Rows an INSERT statement takes at most. Statements are cut into power-of-two sizes up
-# to this, so a bulk load runs at most a dozen distinct statements: the database driver
-# caches each prepared statement it sees (sqlite3 keeps 128), and thousands of distinct
-# multi-row INSERTs made the loader's memory grow with the number of batches.
-_INSERT_ROWS = 512
-
-
-def _insert(model, fields, rows: list[list]) -> list[int]:
-    """Multi-row INSERT ... RETURNING id, in a few statements of fixed shapes. A bulk load
-    spends most of its time in the ORM's per-object, per-field compilation of bulk_create;
-    the values here are prepared by the callers as the ORM prepares them, so they are
-    stored alike."""
-    quote = connection.ops.quote_name
-    table = quote(model._meta.db_table)
-    columns = ", ".join(quote(f.column) for f in fields)
-    placeholders = "(" + ", ".join(["%s"] * len(fields)) + ")"
-    # SQLite allows 32766 variables a statement, PostgreSQL 65535.
-    most = min(_INSERT_ROWS, 30000 // len(fields))
-    ids: list[int] = []
-    with connection.cursor() as cursor:
-        at = 0
-        while at < len(rows):
-            size = min(most, 1 << ((len(rows) - at).bit_length() - 1))
-            chunk = rows[at : at + size]
-            at += size
-            cursor.execute(
-                # Identifiers come from the model, quoted; every value is a parameter.
-                f"INSERT INTO {table} ({columns}) VALUES {', '.join([placeholders] * size)} "  # noqa: S608
-                f"RETURNING {quote(model._meta.pk.column)}",
-                [value for row in chunk for value in row],
-            )
-            ids.extend(row[0] for row in cursor.fetchall())
-    return ids
-
-
-@cache
-def _historical_claim():
-    # Claim.history builds a manager class on every access; the model behind it is fixed.
-    return Claim.history.model
-
-
-# The value types each kind of field stores as given: its get_db_prep_save returns such a
-# value (or None) unchanged, so calling it for each of a million values is pure overhead.
-_PLAIN = (
-    (models.CharField, str),
-    (models.TextField, str),
-    (models.IntegerField, int),  # AutoField and the positive ones too
-    (models.FloatField, float),
-)
-
-
-def _preparer(field, db):
-    """field.get_db_prep_save, skipped for the values it would return unchanged."""
-    prep = field.get_db_prep_save
-    target = field.target_field if isinstance(field, models.ForeignKey) else field
-    plain = next((kind for cls, kind in _PLAIN if isinstance(target, cls)), None)
-    if plain is not None:
-        return lambda value: value if value is None or type(value) is plain else prep(value, db)
-    # Other values (a list of reasons as JSON, a date) repeat across a load: preparing one
-    # depends on nothing but the value, so each distinct one is prepared once.
-    memo: dict = {}
-
-    def prepare(value):
-        key = (type(value), tuple(value) if type(value) is list else value)
-        try:
-            return memo[key]
-        except KeyError:
-            memo[key] = prepared = prep(value, db)
-            return prepared
-        except TypeError:  # unhashable (a list holding dicts)
-            return prep(value, db)
-
-    return prepare
-
-
-def _insert_with_history(rows: list[dict[str, object]], *, change_reason: str) -> list[int]:
-    """Insert new claims and their "created" history rows (what Claim.objects.bulk_create
-    followed by simple_history's bulk_history_create would write). `rows` give field
-    values by attname; the others take their defaults. Returns the new ids, in order.
-
-    No Claim instances are built: a bulk load of 200,000 claims spent a third of its time
-    in Model.__init__. Every value still goes through its field's get_db_prep_save, as
-    the ORM's own INSERT does, so it is stored alike."""
-    if not rows:
-        return []
-    # The `connection` proxy costs a lookup per attribute; a bulk load touches it a
-    # hundred thousand times.
-    db = connections[DEFAULT_DB_ALIAS]
-    now = timezone.now()
-    fields = [f for f in Claim._meta.concrete_fields if not f.primary_key]
-    given = [f for f in fields if f.attname in rows[0]]
-    # Values every row shares are prepared once: the defaults, and this insert's time.
-    shared = {
-        f.attname: f.get_db_prep_save(
-            now
-            if getattr(f, "auto_now", False) or getattr(f, "auto_now_add", False)
-            else f.get_default(),
-            db,
-        )
-        for f in fields
-        if f.attname not in rows[0]
-    }
-    prepare = [(f.attname, _preparer(f, db)) for f in given]
-    prepared = [{**shared, **{name: prep(row[name]) for name, prep in prepare}} for row in rows]
-    ids = _insert(Claim, fields, [[values[f.attname] for f in fields] for values in prepared])
-    for values, pk in zip(prepared, ids, strict=True):
-        values["id"] = pk
-
-    history = _historical_claim()
-    extra = {
-        "history_date": now,
-        "history_change_reason": change_reason,
-        "history_type": "+",
-        "history_user_id": None,
-    }
-    history_fields = [f for f in history._meta.concrete_fields if not f.primary_key]
-    # The historical model mirrors the claim's fields (same types, same preparation), so
-    # the claim's prepared values are reused; the history_* fields are the same for all.
-    constant = {
-        f.attname: f.get_db_prep_save(
-            extra[f.attname] if f.attname in extra else f.get_default(), db
-        )
-        for f in history_fields
-        if f.attname not in prepared[0]
-    }
-    _insert(
-        history,
-        history_fields,
-        [
-            [
-                values[f.attname] if f.attname in values else constant[f.attname]
-                for f in history_fields
-            ]
-            for values in prepared
-        ],
-    )
-    return ids
 
 
 @dataclass(frozen=True)
