@@ -495,10 +495,12 @@ def extracted_in_parallel(
 
 
 def queue_linking(claim_ids: list[int]) -> None:
-    """Ask the background worker to link new claims to the same claims elsewhere."""
-    from claims.tasks import link_similar_claims
+    """Ask the background worker to link new claims to the same claims elsewhere: an
+    outbox message in the transaction that stores them, so a load interrupted (or a
+    broker away) after the commit never leaves stored claims that nobody will link."""
+    from claims.tasks import queue_linking as enqueue_linking
 
-    link_similar_claims.delay(claim_ids)
+    enqueue_linking(claim_ids)
 
 
 def _with_claims(source: Source, data: ArticleInput) -> Source:
@@ -520,7 +522,8 @@ def load_article(
     The same url with different text is a conflict that keeps the stored text, unless
     `replace`, which takes the new text and keeps the claims people have worked on (see
     services.replace_article_text). `dry_run` does all the work and rolls it back. New
-    claims are passed to `link` after commit (by default: queued for similarity linking).
+    claims are passed to `link` inside the transaction that stores them (by default:
+    queue_linking, an outbox message that runs once it commits).
     """
     data = validated(source.data, source.where)
     if source.curated is None and source.found is None:
@@ -538,8 +541,7 @@ def load_article(
                 result.dry_run = True
                 transaction.set_rollback(True)
             elif link is not None and result.claim_ids:
-                ids = result.claim_ids
-                transaction.on_commit(lambda: link(ids))
+                link(result.claim_ids)
     except ClaimsError as error:
         raise InputError(source.where, error.message) from None
     except IntegrityError:
@@ -616,7 +618,7 @@ def _load_chunk(
                 created = _create(new)
                 ids = [pk for result in created for pk in result.claim_ids]
                 if link is not None and ids:
-                    transaction.on_commit(lambda: link(ids))
+                    link(ids)
         except (ClaimsError, IntegrityError):
             one_by_one.extend(at for at, _, _ in new)
         else:

@@ -122,12 +122,21 @@ class Claim(models.Model):
     version = models.PositiveIntegerField(default=1)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
+    # When similarity linking last ran for this claim: null means never, which the
+    # periodic sweep for undone work (claims.tasks.sweep_unlinked_claims) looks for.
+    linked_at = models.DateTimeField(null=True, blank=True, editable=False)
 
-    history = HistoricalRecords()
+    # linked_at is the machine's bookkeeping, not a change anyone made.
+    history = HistoricalRecords(excluded_fields=["linked_at"])
 
     class Meta:
         ordering = ["-created_at", "-id"]
-        indexes = [models.Index(fields=["status", "-checkworthiness"])]
+        indexes = [
+            models.Index(fields=["status", "-checkworthiness"]),
+            models.Index(
+                fields=["created_at"], condition=Q(linked_at__isnull=True), name="claim_unlinked"
+            ),
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=Q(status__in=["new", "in_review", "proposed", "published", "dismissed"]),

@@ -434,10 +434,11 @@ def add_manual_claim(
 
 
 def _link_after_commit(claim_ids: list[int]) -> None:
-    """Queue similarity linking for new claims once they are committed."""
-    from claims.tasks import link_similar_claims
+    """Queue similarity linking for new claims: an outbox message in this transaction,
+    handed to the worker once it commits."""
+    from claims.tasks import queue_linking
 
-    transaction.on_commit(lambda: link_similar_claims.delay(claim_ids))
+    queue_linking(claim_ids)
 
 
 @transaction.atomic

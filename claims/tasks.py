@@ -10,20 +10,64 @@ from __future__ import annotations
 import logging
 
 from celery import shared_task
-from django.db import OperationalError
 
 log = logging.getLogger(__name__)
 
 
-@shared_task(autoretry_for=(OperationalError,), retry_backoff=True, max_retries=5)
+LINK_TASK = "claims.tasks.link_similar_claims"
+# Claims a sweep queues for linking per message (and per sweep: the rest wait for the next).
+SWEEP_LINK_BATCH = 2000
+SWEEP_LINK_MOST = 20_000
+
+
+@shared_task
 def link_similar_claims(claim_ids: list[int]) -> int:
-    """Link new claims to the claims of other articles that state the same thing."""
+    """Link new claims to the claims of other articles that state the same thing, and
+    note that they were linked (the sweep for undone work looks for those that were not)."""
+    from django.utils import timezone
+
+    from claims.models import Claim
     from claims.similarity import link_similar
 
-    return link_similar(claim_ids)
+    made = link_similar(claim_ids)
+    Claim.objects.filter(pk__in=claim_ids).update(linked_at=timezone.now())
+    return made
 
 
-@shared_task(autoretry_for=(OperationalError,), retry_backoff=True, max_retries=5)
+def queue_linking(claim_ids: list[int]) -> None:
+    """Record, in the caller's transaction, that these new claims are to be linked."""
+    from factcheck.outbox import enqueue
+
+    if claim_ids:
+        enqueue(LINK_TASK, claim_ids=list(claim_ids))
+
+
+def sweep_unlinked_claims() -> int:
+    """Queue linking for claims never linked (their message failed, or they were stored
+    before the outbox), older than FACTCHECK_SWEEP_GRACE_SECONDS."""
+    from datetime import timedelta
+
+    from django.conf import settings
+    from django.utils import timezone
+
+    from claims.models import Claim
+    from factcheck.outbox import enqueue
+
+    grace = timezone.now() - timedelta(seconds=settings.FACTCHECK_SWEEP_GRACE_SECONDS)
+    ids = list(
+        Claim.objects.filter(linked_at__isnull=True, created_at__lt=grace)
+        .order_by("pk")
+        .values_list("pk", flat=True)[:SWEEP_LINK_MOST]
+    )
+    for at in range(0, len(ids), SWEEP_LINK_BATCH):
+        chunk = ids[at : at + SWEEP_LINK_BATCH]
+        # Keyed by the chunk: a sweep that runs again before the last one's messages ran
+        # does not queue the same claims twice.
+        enqueue(LINK_TASK, key=f"sweep:link:{chunk[0]}-{chunk[-1]}", claim_ids=chunk)
+    return len(ids)
+
+
+@shared_task
 def load_article_payload(payload: dict, replace: bool = False) -> str:
     """Load one article queued by `load_articles --async` (see loading.source_to_payload).
 

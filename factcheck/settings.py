@@ -69,6 +69,7 @@ INSTALLED_APPS = [
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "simple_history",
+    "factcheck.outbox",
     "claims",
     "reviews",
     "reviews.desk",
@@ -199,6 +200,55 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_TASK_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
+# Redis holds a delivered, unacknowledged task this long before it gives it to another
+# worker: it must exceed the longest task (a link batch of 2,000 claims takes about 10 s,
+# an archive fetch at most ARCHIVE_TIMEOUT_SECONDS = 20 s), and it bounds how long a
+# killed worker's task waits (Redis' default is an hour). Unacknowledged tasks are looked
+# for every 5 s (kombu's default is every 100 s).
+FACTCHECK_TASK_VISIBILITY_TIMEOUT = env.int("FACTCHECK_TASK_VISIBILITY_TIMEOUT", default=45)
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    "visibility_timeout": FACTCHECK_TASK_VISIBILITY_TIMEOUT,
+    "unacked_restore_interval": min(5, FACTCHECK_TASK_VISIBILITY_TIMEOUT),
+    "unacked_restore_throttle": 1,
+}
+# A publish that cannot connect fails after this long; the outbox keeps the message.
+CELERY_BROKER_CONNECTION_TIMEOUT = env.float("FACTCHECK_BROKER_CONNECT_TIMEOUT", default=2.0)
+CELERY_WORKER_SEND_TASK_EVENTS = False
+
+# The outbox (factcheck/outbox): retries back off from this many seconds, doubling, for
+# this many attempts; then the message is failed for an operator to see and retry.
+FACTCHECK_RETRY_BACKOFF_SECONDS = env.float("FACTCHECK_RETRY_BACKOFF_SECONDS", default=30)
+FACTCHECK_TASK_MAX_ATTEMPTS = env.int("FACTCHECK_TASK_MAX_ATTEMPTS", default=5)
+# A message the broker took but no worker started in this long is sent again.
+# An evidence page is fetched this many times before its archive is marked failed.
+FACTCHECK_ARCHIVE_MAX_ATTEMPTS = env.int("FACTCHECK_ARCHIVE_MAX_ATTEMPTS", default=5)
+FACTCHECK_OUTBOX_STALE_SECONDS = env.int("FACTCHECK_OUTBOX_STALE_SECONDS", default=600)
+# How often the relay and the sweep for undone work run (Celery beat, or
+# `manage.py finish_undone --every` on the embedded default).
+FACTCHECK_RELAY_INTERVAL = env.float("FACTCHECK_RELAY_INTERVAL", default=10)
+FACTCHECK_SWEEP_INTERVAL = env.float("FACTCHECK_SWEEP_INTERVAL", default=300)
+# doctor and /healthz fail when an undone outbox message is older than this.
+FACTCHECK_HEALTH_MAX_TASK_AGE = env.int("FACTCHECK_HEALTH_MAX_TASK_AGE", default=900)
+# Work younger than this is left to its own message by the sweep.
+FACTCHECK_SWEEP_GRACE_SECONDS = env.int("FACTCHECK_SWEEP_GRACE_SECONDS", default=300)
+# Each finds work a fault left undone, queues it through the outbox, returns how much.
+FACTCHECK_SWEEPERS = [
+    "claims.tasks.sweep_unlinked_claims",
+    "reviews.tasks.sweep_unarchived_evidence",
+    "reviews.tasks.send_reminders",
+]
+# Reminders: a reviewer whose claim has waited this many days, editors whose approval
+# queue holds a proposal older than this many hours.
+FACTCHECK_REMIND_REVIEW_DAYS = env.float("FACTCHECK_REMIND_REVIEW_DAYS", default=3)
+FACTCHECK_REMIND_APPROVAL_HOURS = env.float("FACTCHECK_REMIND_APPROVAL_HOURS", default=24)
+CELERY_BEAT_SCHEDULE = {
+    "outbox-relay": {"task": "outbox.relay", "schedule": FACTCHECK_RELAY_INTERVAL},
+    "outbox-finish-undone": {
+        "task": "outbox.finish_undone",
+        "schedule": FACTCHECK_SWEEP_INTERVAL,
+    },
+}
+CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 
 # The organisation that publishes the fact checks (ClaimReview "author").
 FACTCHECK_ORG_NAME = env.str("FACTCHECK_ORG_NAME", default="factcheck desk")

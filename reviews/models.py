@@ -79,7 +79,18 @@ class Evidence(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
-    # The archived copy, fetched in the background (reviews.tasks.archive_evidence).
+    class ArchiveState(models.TextChoices):
+        PENDING = "pending", "Archive pending"
+        ARCHIVED = "archived", "Archived"
+        FAILED = "failed", "Archive failed"
+
+    # The archived copy, fetched in the background (reviews.tasks.archive_evidence),
+    # retried with backoff; after the last attempt the state is failed with the reason
+    # in archive_error, until an operator retries it (admin action, retry_archives).
+    archive_state = models.CharField(
+        max_length=10, choices=ArchiveState.choices, default=ArchiveState.PENDING
+    )
+    archive_attempts = models.PositiveSmallIntegerField(default=0)
     archived_at = models.DateTimeField(null=True, blank=True)
     archive_status = models.PositiveSmallIntegerField(null=True, blank=True)
     archive_hash = models.CharField(max_length=64, blank=True)
@@ -109,10 +120,26 @@ class Evidence(models.Model):
                 condition=Q(stance__in=["supports", "refutes", "context"]),
                 name="evidence_stance_valid",
             ),
+            models.CheckConstraint(
+                condition=Q(archive_state__in=["pending", "archived", "failed"]),
+                name="evidence_archive_state_valid",
+            ),
         ]
 
     def __str__(self) -> str:
         return self.title
+
+    @property
+    def archive_summary(self) -> str:
+        """The archived copy in words, as the desk and the API show it."""
+        if self.archive_state == self.ArchiveState.FAILED:
+            return f"archive failed: {self.archive_error or 'unknown reason'}"
+        if self.archive_state == self.ArchiveState.ARCHIVED and self.archived_at:
+            status = f" (HTTP {self.archive_status})" if self.archive_status else ""
+            return f"archived {self.archived_at:%Y-%m-%d %H:%M} UTC{status}"
+        if self.archive_error:
+            return f"archive pending (attempt {self.archive_attempts} failed: {self.archive_error})"
+        return "archive pending"
 
 
 class Verdict(models.Model):

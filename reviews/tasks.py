@@ -1,4 +1,5 @@
-"""Background work of the review desk. Tasks take ids, are idempotent, and retry."""
+"""Background work of the review desk. Tasks take ids and are idempotent; they reach a
+worker through the outbox (factcheck.outbox), which retries them with backoff."""
 
 from __future__ import annotations
 
@@ -6,11 +7,13 @@ import hashlib
 import logging
 import urllib.error
 import urllib.request
+from datetime import timedelta
 
 from celery import shared_task
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.mail import send_mail
+from django.db.models import F, Q
 from django.urls import reverse
 from django.utils import timezone
 
@@ -23,9 +26,10 @@ ARCHIVE_MAX_BYTES = 5_000_000
 ARCHIVE_TIMEOUT_SECONDS = 20
 
 
-@shared_task(autoretry_for=(OSError,), retry_backoff=True, max_retries=5)
+@shared_task
 def notify_assignment(claim_id: int, user_id: int) -> None:
-    """Tell a reviewer that a claim was assigned to them."""
+    """Tell a reviewer that a claim was assigned to them. A mail server that refuses
+    raises, and the outbox tries again later."""
     claim = Claim.objects.select_related("article").filter(pk=claim_id).first()
     user = get_user_model().objects.filter(pk=user_id).first()
     if claim is None or user is None or not user.email:
@@ -65,23 +69,156 @@ def fetch(url: str) -> tuple[int, bytes, str]:
         return error.code, error.read(ARCHIVE_MAX_BYTES), error.headers.get("Content-Type", "")
 
 
-@shared_task(autoretry_for=(OSError,), retry_backoff=True, max_retries=5)
+class ArchiveRetry(Exception):
+    """Tells the outbox to try again later."""
+
+
+# A page that answers these may answer later; any other 4xx will not.
+_TRANSIENT_STATUSES = {408, 425, 429}
+
+
+@shared_task
 def archive_evidence(evidence_id: int) -> None:
-    """Keep a copy of an evidence page: time, HTTP status, content hash, extracted text."""
-    evidence = Evidence.objects.filter(pk=evidence_id).only("url").first()
-    if evidence is None:
+    """Keep a copy of an evidence page: time, HTTP status, content hash, extracted text.
+
+    A fetch that fails for a reason that may pass (no answer, a 5xx, a 429) is retried
+    through the outbox with backoff, up to FACTCHECK_ARCHIVE_MAX_ATTEMPTS; then, or at
+    once for a reason that will not pass (a 404, a url we do not fetch), the evidence is
+    marked failed with the reason. Safe to run twice: only a pending copy is fetched.
+    """
+    evidence = Evidence.objects.filter(pk=evidence_id).only("url", "archive_state").first()
+    if evidence is None or evidence.archive_state != Evidence.ArchiveState.PENDING:
         return
-    status, body, content_type = fetch(evidence.url)
+    url = evidence.url
+    try:
+        status, body, content_type = fetch(url)
+    except ValueError as error:
+        return _archive_failed(evidence_id, url, str(error), final=True)
+    except OSError as error:
+        reason = getattr(error, "reason", None) or error
+        return _archive_failed(evidence_id, url, f"{type(error).__name__}: {reason}", final=False)
+    if status >= 400:
+        transient = status >= 500 or status in _TRANSIENT_STATUSES
+        return _archive_failed(evidence_id, url, f"HTTP {status}", final=not transient)
     from claims.html import html_to_text
 
     text = body.decode("utf-8", errors="replace")
     if "html" in content_type.lower():
         text = html_to_text(text)
     # A conditional update: if the url changed while we fetched, a newer task archives it.
-    Evidence.objects.filter(pk=evidence_id, url=evidence.url).update(
+    Evidence.objects.filter(pk=evidence_id, url=url).update(
+        archive_state=Evidence.ArchiveState.ARCHIVED,
+        archive_attempts=F("archive_attempts") + 1,
         archived_at=timezone.now(),
         archive_status=status,
         archive_hash=hashlib.sha256(body).hexdigest(),
         archive_text=text[:200_000],
-        archive_error="" if status < 400 else f"HTTP {status}",
+        archive_error="",
+    )
+
+
+def _archive_failed(evidence_id: int, url: str, reason: str, *, final: bool) -> None:
+    reason = reason[:300]
+    row = Evidence.objects.filter(pk=evidence_id, url=url)
+    row.update(archive_attempts=F("archive_attempts") + 1, archive_error=reason)
+    attempts = row.values_list("archive_attempts", flat=True).first() or 0
+    if final or attempts >= settings.FACTCHECK_ARCHIVE_MAX_ATTEMPTS:
+        row.update(archive_state=Evidence.ArchiveState.FAILED)
+        log.warning("archive of evidence %s failed for good: %s", evidence_id, reason)
+        return
+    raise ArchiveRetry(reason)
+
+
+# -- the periodic sweep (factcheck.outbox.services.finish_undone) ----------------------
+
+
+def sweep_unarchived_evidence() -> int:
+    """Queue the archive of evidence still pending with no archive queued (its message
+    failed, or it predates the outbox)."""
+    from factcheck.outbox.models import Message
+    from reviews.services import queue_archive
+
+    grace = timezone.now() - timedelta(seconds=settings.FACTCHECK_SWEEP_GRACE_SECONDS)
+    undone = Message.objects.filter(state__in=["pending", "sent"], task=ARCHIVE_TASK)
+    queued = {m.kwargs.get("evidence_id") for m in undone.only("kwargs")}
+    count = 0
+    for pk in Evidence.objects.filter(
+        archive_state=Evidence.ArchiveState.PENDING, created_at__lt=grace
+    ).values_list("pk", flat=True)[:1000]:
+        if pk not in queued:
+            queue_archive(pk)
+            count += 1
+    return count
+
+
+ARCHIVE_TASK = "reviews.tasks.archive_evidence"
+MAIL_TASK = "reviews.tasks.notify_assignment"
+REMINDER_TASK = "reviews.tasks.send_reminder"
+
+
+def send_reminders() -> int:
+    """Queue one reminder a day for each reviewer with a claim waiting longer than
+    FACTCHECK_REMIND_REVIEW_DAYS, and for each editor while a proposal has waited longer
+    than FACTCHECK_REMIND_APPROVAL_HOURS. The day is in the message key, and keys of sent
+    reminders are kept, so a sweep that runs every few minutes mails once a day."""
+    from factcheck.outbox import enqueue
+    from factcheck.outbox.models import Message
+
+    now = timezone.now()
+    today = now.date().isoformat()
+    waiting = now - timedelta(days=settings.FACTCHECK_REMIND_REVIEW_DAYS)
+    reviewers = set(
+        Claim.objects.filter(
+            status=Claim.Status.IN_REVIEW, assignee__isnull=False, updated_at__lt=waiting
+        ).values_list("assignee_id", flat=True)
+    )
+    wanted = [(f"remind:review:{uid}:{today}", uid, "review") for uid in sorted(reviewers)]
+    old = now - timedelta(hours=settings.FACTCHECK_REMIND_APPROVAL_HOURS)
+    if Claim.objects.filter(status=Claim.Status.PROPOSED, updated_at__lt=old).exists():
+        editors = (
+            get_user_model()
+            .objects.filter(is_active=True)
+            .filter(Q(groups__name="Editor") | Q(is_superuser=True))
+            .exclude(email="")
+            .distinct()
+            .values_list("pk", flat=True)
+        )
+        wanted += [(f"remind:approve:{uid}:{today}", uid, "approve") for uid in sorted(editors)]
+    seen = set(
+        Message.objects.filter(key__in=[k for k, _, _ in wanted]).values_list("key", flat=True)
+    )
+    count = 0
+    for key, uid, kind in wanted:
+        if key not in seen and enqueue(REMINDER_TASK, key=key, user_id=uid, kind=kind):
+            count += 1
+    return count
+
+
+@shared_task
+def send_reminder(user_id: int, kind: str) -> None:
+    """Mail a reviewer the claims that wait for them, or an editor the approval queue."""
+    user = get_user_model().objects.filter(pk=user_id, is_active=True).first()
+    if user is None or not user.email:
+        return
+    now = timezone.now()
+    if kind == "review":
+        since = now - timedelta(days=settings.FACTCHECK_REMIND_REVIEW_DAYS)
+        claims = Claim.objects.filter(
+            status=Claim.Status.IN_REVIEW, assignee=user, updated_at__lt=since
+        )
+        intro = "These claims have waited for your review:"
+    else:
+        since = now - timedelta(hours=settings.FACTCHECK_REMIND_APPROVAL_HOURS)
+        claims = Claim.objects.filter(status=Claim.Status.PROPOSED, updated_at__lt=since)
+        intro = "These proposed verdicts wait for an editor's approval:"
+    claims = list(claims.order_by("updated_at", "pk")[:50])
+    if not claims:
+        return
+    lines = [intro, ""]
+    lines += [f"#{c.pk} (since {c.updated_at:%Y-%m-%d}): {c}" for c in claims]
+    send_mail(
+        subject=f"[factcheck] {len(claims)} claim(s) waiting",
+        message="\n".join(lines) + "\n",
+        from_email=settings.DEFAULT_FROM_EMAIL,
+        recipient_list=[user.email],
     )

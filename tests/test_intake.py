@@ -414,13 +414,17 @@ def test_url_is_refused_for_more_than_one_article(tmp_path):
         call_command("load_articles", str(a), str(b), "--url", "https://x.example/a")
 
 
-def test_async_queues_each_article_and_the_task_loads_it(tmp_path):
+def test_async_queues_each_article_and_the_task_loads_it(
+    tmp_path, django_capture_on_commit_callbacks
+):
     feed = write(
         tmp_path,
         "feed.jsonl",
         "\n".join([article_json(GOOD, title="A"), "nope", article_json(GOOD + " B.", title="B")]),
     )
-    out, err, code = run(feed, "--async")
+    # Each article is an outbox message, run (in process here) once its row commits.
+    with django_capture_on_commit_callbacks(execute=True):
+        out, err, code = run(feed, "--async")
     assert code == 1 and f"{feed}:2" in err
     assert "total: 2 queued, 1 refused" in out
     assert set(Article.objects.values_list("title", flat=True)) == {"A", "B"}
@@ -428,7 +432,8 @@ def test_async_queues_each_article_and_the_task_loads_it(tmp_path):
 
     # Running the same tasks again (a redelivered message) changes nothing.
     before = Claim.objects.count()
-    run(feed, "--async")
+    with django_capture_on_commit_callbacks(execute=True):
+        run(feed, "--async")
     assert Article.objects.count() == 2 and Claim.objects.count() == before
 
 

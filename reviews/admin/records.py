@@ -70,13 +70,25 @@ class EvidenceAdminForm(forms.ModelForm):
 class EvidenceAdmin(RefusalAsMessageMixin, OfClaimMixin, ReadOnlyHistoryAdmin):
     form = EvidenceAdminForm
     formfield_overrides = HTTPS_URLS
-    list_display = ["title", "claim", "kind", "stance", "publisher", "added_by", "archived_at"]
-    list_filter = ["kind", "stance", "archive_status"]
+    list_display = [
+        "title",
+        "claim",
+        "kind",
+        "stance",
+        "publisher",
+        "added_by",
+        "archive_state",
+        "archived_at",
+    ]
+    list_filter = ["kind", "stance", "archive_state", "archive_status"]
     search_fields = ["title", "url", "quote", "publisher", "claim__text"]
     list_select_related = ["claim", "added_by"]
     autocomplete_fields = ["claim"]
+    actions = ["retry_archive"]
     readonly_fields = [
         "added_by",
+        "archive_state",
+        "archive_attempts",
         "archived_at",
         "archive_status",
         "archive_hash",
@@ -90,6 +102,14 @@ class EvidenceAdmin(RefusalAsMessageMixin, OfClaimMixin, ReadOnlyHistoryAdmin):
     def has_delete_permission(self, request, obj=None):
         allowed = super().has_delete_permission(request, obj)
         return allowed and (obj is None or services.can_work_on(request.user, obj.claim))
+
+    @admin.action(description="Retry the archive of the selected failed evidence")
+    def retry_archive(self, request, queryset):
+        failed = queryset.filter(archive_state=Evidence.ArchiveState.FAILED)
+        count = sum(
+            services.retry_archive(evidence_id=pk) for pk in failed.values_list("pk", flat=True)
+        )
+        self.message_user(request, f"{count} failed archive(s) queued again.")
 
     def save_model(self, request, obj, form, change):
         fields = {

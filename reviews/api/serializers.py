@@ -100,6 +100,12 @@ class ClaimStateSerializer(serializers.Serializer):
 
 class EvidenceSerializer(serializers.ModelSerializer):
     added_by = UserRefSerializer()
+    archive = serializers.CharField(
+        source="archive_summary",
+        read_only=True,
+        help_text='The archived copy in words: "archived ...", "archive pending", '
+        '"archive failed: <reason>"',
+    )
 
     class Meta:
         model = Evidence
@@ -115,6 +121,8 @@ class EvidenceSerializer(serializers.ModelSerializer):
             "added_by",
             "created_at",
             "updated_at",
+            "archive_state",
+            "archive",
             "archived_at",
             "archive_status",
             "archive_error",

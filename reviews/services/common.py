@@ -3,10 +3,7 @@ claim with its transition row, history attribution and side effects after commit
 
 from __future__ import annotations
 
-from collections.abc import Callable
-
 from django.contrib.auth.models import AbstractBaseUser
-from django.db import transaction
 
 from claims.models import Claim
 from reviews.errors import InvalidInput, StaleVersion
@@ -87,10 +84,3 @@ def record_history(obj: Claim | Evidence | Verdict, actor: AbstractBaseUser, rea
 
 def open_verdict(claim: Claim) -> Verdict | None:
     return claim.verdicts.filter(state__in=[Verdict.State.DRAFT, Verdict.State.PROPOSED]).first()
-
-
-def after_commit(fn: Callable[[], object]) -> None:
-    # robust: the write is committed by now; a side effect that fails (no network for an
-    # in-process archive fetch, a mail server down, a broker away) is logged by Django and
-    # must not turn the committed step into an error for the person who took it.
-    transaction.on_commit(fn, robust=True)

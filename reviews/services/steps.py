@@ -17,11 +17,11 @@ from django.db import transaction
 from django.utils import timezone
 
 from claims.models import Claim
+from factcheck.outbox import enqueue
 from reviews.errors import Incomplete, InvalidInput, NotPermitted, WorkflowError
 from reviews.models import Transition, Verdict
 from reviews.selectors import is_assignable
 from reviews.services.common import (
-    after_commit,
     has_perm,
     lock,
     move,
@@ -186,10 +186,8 @@ def assign(
     claim.assignee = assignee
     _finish(begun, actor=actor, assignee=assignee, fields=("assignee",))
     if assignee.pk != actor.pk:
-        from reviews.tasks import notify_assignment
-
-        claim_pk, user_pk = claim.pk, assignee.pk
-        after_commit(lambda: notify_assignment.delay(claim_pk, user_pk))
+        # An outbox message in this transaction: sent after commit, whatever the broker.
+        enqueue("reviews.tasks.notify_assignment", claim_id=claim.pk, user_id=assignee.pk)
     return claim
 
 

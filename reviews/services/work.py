@@ -11,10 +11,10 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 
 from claims.models import Claim, Claimant
+from factcheck.outbox import enqueue
 from reviews.errors import InvalidInput, NotPermitted, WorkflowError
 from reviews.models import Evidence, Rating, Verdict
 from reviews.services.common import (
-    after_commit,
     can_work_on,
     lock,
     open_verdict,
@@ -133,7 +133,7 @@ def add_evidence(
     record_history(evidence, actor, "added")
     evidence.save()
     if archive:
-        _queue_archive(evidence.pk)
+        queue_archive(evidence.pk)
     return evidence
 
 
@@ -149,10 +149,17 @@ def update_evidence(*, evidence_id: int, actor: AbstractBaseUser, **fields) -> E
     url_changed = "url" in changed
     for name in changed:
         setattr(evidence, name, fields[name])
-    record_history(evidence, actor, "changed")
-    evidence.save(update_fields=[*changed, "updated_at"])
+    extra = []
     if url_changed:
-        _queue_archive(evidence.pk)
+        # A new page to archive: the old copy's state says nothing about it.
+        evidence.archive_state = Evidence.ArchiveState.PENDING
+        evidence.archive_attempts = 0
+        evidence.archive_error = ""
+        extra = ["archive_state", "archive_attempts", "archive_error"]
+    record_history(evidence, actor, "changed")
+    evidence.save(update_fields=[*changed, *extra, "updated_at"])
+    if url_changed:
+        queue_archive(evidence.pk)
     return evidence
 
 
@@ -165,10 +172,31 @@ def remove_evidence(*, evidence_id: int, actor: AbstractBaseUser) -> None:
     evidence.delete()
 
 
-def _queue_archive(evidence_id: int) -> None:
-    from reviews.tasks import archive_evidence
+def queue_archive(evidence_id: int) -> None:
+    """Queue the archive of an evidence page (an outbox message: it survives a broker that
+    is down, and the fetch is retried with backoff)."""
+    from django.conf import settings
 
-    after_commit(lambda: archive_evidence.delay(evidence_id))
+    enqueue(
+        "reviews.tasks.archive_evidence",
+        key=f"archive:{evidence_id}",
+        # One more than the archive's own attempts: the task marks the evidence failed
+        # on its last one, and the message is then done.
+        max_attempts=settings.FACTCHECK_ARCHIVE_MAX_ATTEMPTS + 1,
+        evidence_id=evidence_id,
+    )
+
+
+@transaction.atomic
+def retry_archive(*, evidence_id: int) -> bool:
+    """An operator's retry of a failed archive: a fresh set of attempts. False when the
+    evidence is not failed (archived, or pending already)."""
+    updated = Evidence.objects.filter(
+        pk=evidence_id, archive_state=Evidence.ArchiveState.FAILED
+    ).update(archive_state=Evidence.ArchiveState.PENDING, archive_attempts=0)
+    if updated:
+        queue_archive(evidence_id)
+    return bool(updated)
 
 
 @transaction.atomic

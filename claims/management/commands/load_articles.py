@@ -5,7 +5,6 @@ from __future__ import annotations
 from collections import Counter
 
 from django.core.management.base import BaseCommand, CommandError
-from django.db import connection, transaction
 
 from claims.loading import (
     InputError,
@@ -14,40 +13,10 @@ from claims.loading import (
     extracted_in_parallel,
     load_article,
     load_articles,
-    queue_linking,
     read_path,
     source_to_payload,
     with_overrides,
 )
-
-# New claims are queued for similarity linking in batches of this many, so a bulk load
-# sends a few hundred task messages rather than one per article.
-LINK_BATCH = 2000
-
-
-class LinkBatcher:
-    """Collects the ids of committed claims and queues linking a batch at a time."""
-
-    def __init__(self, size: int = LINK_BATCH):
-        self.size = size
-        self.pending: list[int] = []
-        self.flush_registered = False
-
-    def add(self, claim_ids: list[int]) -> None:
-        self.pending.extend(claim_ids)
-        if connection.in_atomic_block and not self.flush_registered:
-            # Run inside an enclosing transaction (a test, a caller's atomic block): the
-            # claims only exist once that commits, so the last batch is queued then.
-            transaction.on_commit(self.flush)
-            self.flush_registered = True
-        if len(self.pending) >= self.size:
-            self.flush()
-
-    def flush(self) -> None:
-        self.flush_registered = False
-        if self.pending:
-            ids, self.pending = self.pending, []
-            queue_linking(ids)
 
 
 class Command(BaseCommand):
@@ -111,10 +80,8 @@ class Command(BaseCommand):
                 for result in results:
                     self._report(result, counts)
             else:
-                linker = LinkBatcher()
-                for result in load_articles(items, replace=replace, link=linker.add):
+                for result in load_articles(items, replace=replace):
                     self._report(result, counts)
-                linker.flush()
         self.stdout.write(self._total(counts, dry_run=dry_run, run_async=run_async))
         if counts["refused"]:
             raise CommandError(f"{counts['refused']} input(s) refused", returncode=1)
@@ -146,9 +113,12 @@ class Command(BaseCommand):
             counts["refused"] += 1
             self.stderr.write(f"error: {item}")
             return
-        from claims.tasks import load_article_payload
+        from factcheck.outbox import enqueue
 
-        load_article_payload.delay(source_to_payload(item), replace=replace)
+        # An outbox row (its own transaction): queued even while the broker is away.
+        enqueue(
+            "claims.tasks.load_article_payload", payload=source_to_payload(item), replace=replace
+        )
         counts["queued"] += 1
         self.stdout.write(f"{item.where}: queued — {item.data.title}")
 
@@ -173,4 +143,4 @@ class Command(BaseCommand):
         return f"{line} (dry run: nothing written)" if dry_run else line
 
 
-__all__ = ["Command", "LinkBatcher", "LoadResult"]
+__all__ = ["Command", "LoadResult"]
