@@ -13,12 +13,12 @@ import json
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from dataclasses import replace as _replace
-from datetime import date
+from datetime import date, datetime
 from pathlib import Path
 from typing import BinaryIO
 
 from django.conf import settings
-from django.db import IntegrityError, transaction
+from django.db import DatabaseError, IntegrityError, OperationalError, transaction
 
 from claims import services
 from claims.models import Article, Claim, Claimant, content_hash
@@ -108,12 +108,20 @@ def _decode(where: str, raw: bytes) -> str:
 
 
 def _parse_date(value, where: str) -> date | None:
+    """YYYY-MM-DD, or an ISO date and time (its date is taken)."""
     if value in (None, ""):
         return None
+    problem = InputError(where, f"'published' is not a date (YYYY-MM-DD): {str(value)[:40]!r}")
+    if not isinstance(value, str) or len(value) > 40:
+        raise problem
     try:
-        return date.fromisoformat(str(value)[:10])
+        return date.fromisoformat(value)
     except ValueError:
-        raise InputError(where, f"'published' is not a date (YYYY-MM-DD): {value!r}") from None
+        pass
+    try:
+        return datetime.fromisoformat(value).date()
+    except ValueError:
+        raise problem from None
 
 
 def article_from_mapping(obj, where: str) -> ArticleInput:
@@ -163,18 +171,53 @@ def _read_curated(path: Path) -> tuple[CuratedClaim, ...] | None:
         ) from None
     if not isinstance(items, list):
         raise InputError(str(sidecar), "expected a JSON list of claims")
-    curated = []
-    for number, item in enumerate(items, 1):
-        if not isinstance(item, dict) or not isinstance(item.get("text"), str):
-            raise InputError(str(sidecar), f"claim {number} has no 'text'")
-        curated.append(
-            CuratedClaim(
-                text=item["text"],
-                occurrence=int(item.get("occurrence") or 1),
-                claimant=item.get("claimant"),
-            )
+    return tuple(_curated_claim(item, f"{sidecar}: claim {n}") for n, item in enumerate(items, 1))
+
+
+def _curated_claim(item, where: str) -> CuratedClaim:
+    """One entry of a .claims.json, checked field by field (a wrong type is a clear
+    refusal, not a traceback)."""
+    if not isinstance(item, dict) or not isinstance(item.get("text"), str):
+        raise InputError(where, "no 'text' (a string)")
+    if not item["text"].strip() or "\x00" in item["text"]:
+        raise InputError(where, "'text' is empty or holds NUL characters")
+    occurrence = item.get("occurrence", 1)
+    if occurrence is None:
+        occurrence = 1
+    if isinstance(occurrence, bool) or not isinstance(occurrence, int) or occurrence < 1:
+        raise InputError(where, f"'occurrence' must be a whole number from 1: {occurrence!r}")
+    claimant = item.get("claimant")
+    if claimant is not None:
+        claimant = _curated_claimant(claimant, where)
+    return CuratedClaim(text=item["text"], occurrence=occurrence, claimant=claimant)
+
+
+def _curated_claimant(claimant, where: str) -> dict | None:
+    if not isinstance(claimant, dict):
+        raise InputError(
+            where, f"'claimant' must be an object with a 'name', not {type(claimant).__name__}"
         )
-    return tuple(curated)
+    name = claimant.get("name")
+    if not isinstance(name, str) or not name.strip():
+        raise InputError(where, "'claimant.name' must be a non-empty string")
+    kind = claimant.get("kind") or "person"
+    if kind not in Claimant.Kind.values:
+        raise InputError(
+            where, f"'claimant.kind' must be one of {', '.join(Claimant.Kind.values)}: {kind!r}"
+        )
+    role = claimant.get("role") or ""
+    if not isinstance(role, str):
+        raise InputError(where, "'claimant.role' must be a string")
+    try:
+        name = services.check_line(name, field="claimant", limit=_field_limit(Claimant, "name"))
+        role = services.check_line(role, field="claimant", limit=_field_limit(Claimant, "role"))
+    except ClaimsError as error:
+        raise InputError(where, f"claimant: {error.message}") from None
+    return {"name": name, "kind": kind, "role": role}
+
+
+def _field_limit(model, name: str) -> int:
+    return model._meta.get_field(name).max_length
 
 
 def article_from_html(raw: bytes | str, where: str, *, url: str | None = None) -> ArticleInput:
@@ -201,20 +244,37 @@ def article_from_html(raw: bytes | str, where: str, *, url: str | None = None) -
     return validated(data, where)
 
 
-def read_path(path: Path | str) -> Iterator[Source | InputError]:
+def read_path(path: Path | str, seen: set[str] | None = None) -> Iterator[Source | InputError]:
     """Every article in a file or folder (or `-`, standard input), or the error that stops
-    one of them. Never raises InputError: a bad file is yielded and reading goes on."""
+    one of them. Never raises InputError: a bad file is yielded and reading goes on.
+
+    Each real file and folder is read once (`seen` holds their resolved paths), so a
+    symbolic link back up the tree, or two names for one folder, end the walk."""
     if str(path) == "-":
         import sys
 
         yield from read_stream(sys.stdin.buffer)
         return
+    seen = set() if seen is None else seen
     path = Path(path)
+    try:
+        real = str(path.resolve(strict=path.exists()))
+    except (OSError, RuntimeError):  # a link loop with no end
+        yield InputError(str(path), "a symbolic link that leads nowhere (a loop)")
+        return
+    if real in seen:
+        return
+    seen.add(real)
     if path.is_dir():
-        for child in sorted(path.iterdir()):
+        try:
+            children = sorted(path.iterdir())
+        except OSError as error:
+            yield InputError(str(path), f"cannot read the folder: {error.strerror}")
+            return
+        for child in children:
             if child.name.endswith(CLAIMS_SUFFIX) or child.suffix.lower() not in ARTICLE_SUFFIXES:
                 continue
-            yield from read_path(child)
+            yield from read_path(child, seen)
         return
     where = str(path)
     if not path.exists():
@@ -544,13 +604,24 @@ def load_article(
                 link(result.claim_ids)
     except ClaimsError as error:
         raise InputError(source.where, error.message) from None
-    except IntegrityError:
+    except IntegrityError as error:
         # Another loader stored the same article between our check and our insert.
         existing, same_text = services.find_article(data)
         if existing is None:
-            raise
+            raise InputError(source.where, _database_refused(error)) from None
         return _existing(source, existing, same_text)
+    except OperationalError:
+        raise  # the database itself is away or locked: not this article's fault
+    except DatabaseError as error:
+        # A value the checks above let through and the database refuses (a DataError):
+        # this article is refused alone, the run goes on.
+        raise InputError(source.where, _database_refused(error)) from None
     return result
+
+
+def _database_refused(error: Exception) -> str:
+    first = (str(error).strip().splitlines() or [type(error).__name__])[0]
+    return f"the database refused it: {first[:200]}"
 
 
 def load_articles(
@@ -619,7 +690,9 @@ def _load_chunk(
                 ids = [pk for result in created for pk in result.claim_ids]
                 if link is not None and ids:
                     link(ids)
-        except (ClaimsError, IntegrityError):
+        except OperationalError:
+            raise
+        except (ClaimsError, DatabaseError):
             one_by_one.extend(at for at, _, _ in new)
         else:
             for (at, _, _), result in zip(new, created, strict=True):

@@ -5,6 +5,7 @@ Status changes are not here: they belong to the review workflow (reviews.service
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from datetime import date
 from urllib.parse import urlsplit, urlunsplit
@@ -151,23 +152,63 @@ class ArticleInput:
     extra: dict = field(default_factory=dict)
 
 
+# C0 control characters and DEL: never part of a name, title or address. (The body may
+# hold tabs and line breaks; NUL, which PostgreSQL cannot store, is refused everywhere.)
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
+def _limit(model, name: str) -> int:
+    return model._meta.get_field(name).max_length
+
+
+def check_line(value: str, *, field: str, limit: int, label: str | None = None) -> str:
+    """A one-line field (title, byline, name, url) checked against its column: no control
+    characters, at most `limit` characters. Returns it stripped."""
+    label = label or field
+    value = value.strip()
+    found = _CONTROL.search(value)
+    if found:
+        raise ClaimsError(
+            f"The {label} contains a control character ({found.group()!r} at {found.start()}).",
+            field=field,
+        )
+    if len(value) > limit:
+        raise ClaimsError(
+            f"The {label} is {len(value):,} characters, over the limit of {limit:,}.",
+            field=field,
+        )
+    return value
+
+
 def validate_article_input(data: ArticleInput) -> ArticleInput:
-    """Refuse what would make a bad article row; return the input with the url normalised."""
-    if not data.text or not data.text.strip():
+    """Refuse what would make a bad article row (the columns' limits, characters no column
+    should hold, an impossible url); return the input cleaned, the url normalised."""
+    if not isinstance(data.text, str) or not data.text.strip():
         raise ClaimsError("The article text is empty.", field="text")
     if "\x00" in data.text:
         raise ClaimsError("The article text contains NUL bytes (binary data?).", field="text")
-    url = normalise_url(data.url) if data.url else None
-    if len(data.title) > 500:
-        raise ClaimsError("The title is longer than 500 characters.", field="title")
+    url = None
+    if data.url:
+        check_line(data.url, field="url", limit=_limit(Article, "url"))
+        url = normalise_url(data.url)
+        # Normalising may lengthen it (a default path "/" added).
+        check_line(url, field="url", limit=_limit(Article, "url"))
+    title = check_line(data.title or "", field="title", limit=_limit(Article, "title"))
+    outlet = check_line(data.outlet or "", field="outlet", limit=_limit(Outlet, "name")) or None
+    byline = check_line(data.byline or "", field="byline", limit=_limit(Article, "byline"))
+    language = check_line(
+        data.language or "en", field="language", limit=_limit(Article, "language")
+    )
+    if data.published is not None and not isinstance(data.published, date):
+        raise ClaimsError("The published date is not a date.", field="published")
     return ArticleInput(
         text=data.text,
-        title=data.title.strip(),
+        title=title,
         url=url,
-        outlet=(data.outlet or "").strip() or None,
-        byline=(data.byline or "").strip(),
+        outlet=outlet,
+        byline=byline,
         published=data.published,
-        language=data.language or "en",
+        language=language or "en",
         extra=data.extra,
     )
 

@@ -125,6 +125,12 @@ def relay(*, ids: Iterable[int] | None = None, limit: int = 1000) -> RelayResult
         due = due.filter(pk__in=list(ids))
     eager = _eager()
     for pk in list(due.order_by("next_attempt_at", "pk").values_list("pk", flat=True)[:limit]):
+        if eager:
+            # In process the run's own lease is the claim: a process killed mid-run leaves
+            # it due again once the lease runs out.
+            if run_message(pk) != "skipped":
+                result.ran += 1
+            continue
         # Claim the row by moving its due time on: a second relay skips it, and should
         # this process die before the broker has it, it is due again in a while.
         claimed = Message.objects.filter(
@@ -132,10 +138,6 @@ def relay(*, ids: Iterable[int] | None = None, limit: int = 1000) -> RelayResult
         ).update(next_attempt_at=timezone.now() + timedelta(seconds=RELAY_CLAIM_SECONDS))
         if not claimed:
             continue  # another relay took it
-        if eager:
-            run_message(pk)
-            result.ran += 1
-            continue
         try:
             _publish(pk)
         except Exception as error:  # the broker is away: keep the row for the next relay

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections import Counter
 
 from django.core.management.base import BaseCommand, CommandError
+from django.db import OperationalError
 
 from claims.loading import (
     InputError,
@@ -66,25 +67,44 @@ class Command(BaseCommand):
         if jobs < 1:
             raise CommandError("--jobs must be 1 or more.")
         counts: Counter[str] = Counter()
-        items = (item for path in paths for item in read_path(path))
+        seen: set[str] = set()  # real paths read, shared by all PATHs: each is read once
+        items = (item for path in paths for item in read_path(path, seen))
         if url or outlet:
             items = self._overridden(items, url=url, outlet=outlet)
+        try:
+            self._load(
+                items, counts, dry_run=dry_run, run_async=run_async, replace=replace, jobs=jobs
+            )
+        except OperationalError as error:
+            # The database went away (or stayed locked): what was committed stays, with
+            # its background work; running the command again finishes the rest.
+            self.stdout.write(self._total(counts, dry_run=dry_run, run_async=run_async))
+            first = (str(error).strip().splitlines() or [type(error).__name__])[0]
+            raise CommandError(f"the database stopped the load: {first}", returncode=1) from None
+        self.stdout.write(self._total(counts, dry_run=dry_run, run_async=run_async))
+        if not dry_run:
+            # Background work an earlier, interrupted run committed and never handed over
+            # (or that waited for a broker that was down) goes now, when it is due.
+            from factcheck.outbox import services as outbox
+
+            outbox.requeue_stale()
+            outbox.relay()
+        if counts["refused"]:
+            raise CommandError(f"{counts['refused']} input(s) refused", returncode=1)
+
+    def _load(self, items, counts, *, dry_run, run_async, replace, jobs) -> None:
         if run_async:
             for item in items:
                 self._queue(item, counts, replace=replace)
-        else:
-            if jobs > 1:
-                items = extracted_in_parallel(items, jobs=jobs)
-            if dry_run:
-                results = (self._dry_run(item, replace=replace) for item in items)
-                for result in results:
-                    self._report(result, counts)
-            else:
-                for result in load_articles(items, replace=replace):
-                    self._report(result, counts)
-        self.stdout.write(self._total(counts, dry_run=dry_run, run_async=run_async))
-        if counts["refused"]:
-            raise CommandError(f"{counts['refused']} input(s) refused", returncode=1)
+            return
+        if jobs > 1:
+            items = extracted_in_parallel(items, jobs=jobs)
+        if dry_run:
+            for item in items:
+                self._report(self._dry_run(item, replace=replace), counts)
+            return
+        for result in load_articles(items, replace=replace):
+            self._report(result, counts)
 
     @staticmethod
     def _overridden(items, *, url, outlet):
