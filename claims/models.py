@@ -220,3 +220,23 @@ class SimilarClaim(models.Model):
 
     def __str__(self) -> str:
         return f"#{self.from_claim_id} ~ #{self.to_claim_id} ({self.score:.2f})"
+
+
+class ClaimEmbedding(models.Model):
+    """A claim's sentence embedding, the truth that vector indexes are rebuilt from.
+
+    float32 little-endian bytes (claims.embedding.to_bytes), with the model that made
+    them: a vector of another model is stale and is computed again."""
+
+    claim = models.OneToOneField(
+        Claim, primary_key=True, on_delete=models.CASCADE, related_name="embedding"
+    )
+    model = models.CharField(max_length=100)
+    vector = models.BinaryField()
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        indexes = [models.Index(fields=["model", "claim"], name="claimembedding_model_claim")]
+
+    def __str__(self) -> str:
+        return f"embedding of #{self.claim_id} ({self.model})"

@@ -1,16 +1,18 @@
 """Linking a claim to the claims of other articles that state the same thing.
 
-Two steps, so that no insert compares every pair:
+Hybrid retrieval, then one score, so that no insert compares every pair:
 
-1. candidates from an index: on PostgreSQL, the nearest claims by pg_trgm distance
-   (GiST trigram index from migration 0002), all of a batch in one LATERAL query; on
-   SQLite, a word table (claims_similarity_word, word -> claim, from migration 0002,
-   filled by this module as claims are linked): claims sharing at least two of the
-   claim's rarest words, rarity counted in that table, capped;
-2. a score computed here the same way on both databases: the overlap of the two claims'
-   content words with the numbers taken out (see score), so that "in 20 years" and "in 23
-   years" score as the same statement, and a separate check that marks the link
-   conflicting when both give a figure for the same thing and the figures differ.
+1. candidates from two indexes: the vector index (claims.embedding's sentence
+   embeddings, stored in claims.ClaimEmbedding; see VectorIndex), which finds
+   restatements in other words, and the lexical one: on PostgreSQL the nearest claims by
+   pg_trgm distance (GiST trigram index from migration 0003), all of a batch in one
+   LATERAL query; elsewhere the word table claims_similarity_word (word -> claim) that
+   this module fills as claims are linked;
+2. one score for each candidate (see combined): mostly the embeddings' cosine, with the
+   overlap of content words (numbers taken out) as a tie-breaker. A link is suggested at
+   FACTCHECK_LINK_MIN_SCORE; at FACTCHECK_CONFLICT_MIN_SCORE and above its figures are
+   compared after normalising them (claims.figures), and differing ones flag it
+   conflicting with a note such as "20 years vs 23 years".
 """
 
 from __future__ import annotations
@@ -19,16 +21,16 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+import numpy as np
+from django.conf import settings
 from django.db import connection, transaction
 
-from claims.models import Claim, SimilarClaim
+from claims import figures
+from claims.models import Claim, ClaimEmbedding, SimilarClaim
 
-# Score at which two claims are taken to state the same thing. Restatements of the seed
-# claims in another outlet's words score 0.64-0.8; claims that merely share a topic
-# ("Pakistan", "Russia") or a sentence pattern with other names score under 0.55.
-LINK_MIN_SCORE = 0.6
-# How many candidates one claim brings back from the index before scoring.
+# How many candidates one claim brings back from each index before scoring.
 CANDIDATES_PER_CLAIM = 25
+SEMANTIC_CANDIDATES = 25
 # pg_trgm similarity a candidate needs; low, because the index only shortlists.
 TRIGRAM_THRESHOLD = 0.25
 # Words looked up in the SQLite prefilter, and how many of them a candidate must contain:
@@ -148,20 +150,6 @@ def score(a: Features, b: Features) -> float:
     return round(max(dice, contained), 3)
 
 
-def conflict(a: Features, b: Features) -> str:
-    """A note like "20 years vs 23 years" when both give a figure for the same thing and
-    no figure of one matches a figure of the other; empty when they agree."""
-    notes = []
-    for unit in sorted({f.unit for f in a.figures} & {f.unit for f in b.figures}):
-        mine = [f for f in a.figures if f.unit == unit]
-        theirs = [f for f in b.figures if f.unit == unit]
-        if not {f.number for f in mine} & {f.number for f in theirs}:
-            notes.append(
-                f"{', '.join(f.value for f in mine)} vs {', '.join(f.value for f in theirs)}"
-            )
-    return "; ".join(notes)[:300]
-
-
 # -- candidates ---------------------------------------------------------------------------
 
 
@@ -259,17 +247,146 @@ def use_trigram() -> bool:
     return connection.vendor == "postgresql"
 
 
+# -- embeddings and the vector index -----------------------------------------------------
+
+
+def ensure_embeddings(claims: list[Claim]) -> dict[int, np.ndarray]:
+    """The embeddings of `claims`, computing and storing those missing or of another
+    model. Safe to run twice (one row per claim)."""
+    from claims import embedding
+
+    stored = {
+        row.claim_id: embedding.from_bytes(row.vector)
+        for row in ClaimEmbedding.objects.filter(
+            claim_id__in=[c.pk for c in claims], model=embedding.MODEL_NAME
+        )
+    }
+    missing = [c for c in claims if c.pk not in stored]
+    if missing:
+        vectors = embedding.embed([c.text for c in missing])
+        rows = [
+            ClaimEmbedding(claim_id=c.pk, model=embedding.MODEL_NAME, vector=embedding.to_bytes(v))
+            for c, v in zip(missing, vectors, strict=True)
+        ]
+        with transaction.atomic():
+            # A vector of an older model is replaced; a concurrent run's row is kept.
+            ClaimEmbedding.objects.filter(claim_id__in=[c.pk for c in missing]).exclude(
+                model=embedding.MODEL_NAME
+            ).delete()
+            ClaimEmbedding.objects.bulk_create(rows, ignore_conflicts=True)
+        stored.update({c.pk: v for c, v in zip(missing, vectors, strict=True)})
+    return stored
+
+
+class VectorIndex:
+    """Exact nearest-neighbour search over every stored embedding of one model, held in
+    this process as a matrix and brought up to date from the database before each
+    search: rows added since are appended; a count that no longer matches (claims
+    deleted, vectors replaced) reloads it whole. The database is the truth, so every
+    worker answers the same."""
+
+    def __init__(self, model: str):
+        self.model = model
+        self.ids = np.zeros(0, dtype=np.int64)
+        self.matrix = np.zeros((0, 384), dtype=np.float32)
+        self.database = ""
+
+    def _rows(self, queryset) -> tuple[np.ndarray, np.ndarray]:
+        ids, vectors = [], []
+        for claim_id, vector in queryset.values_list("claim_id", "vector").iterator(
+            chunk_size=5000
+        ):
+            ids.append(claim_id)
+            vectors.append(bytes(vector))
+        if not ids:
+            return np.zeros(0, dtype=np.int64), np.zeros((0, 384), dtype=np.float32)
+        matrix = np.frombuffer(b"".join(vectors), dtype="<f4").reshape(len(ids), -1)
+        return np.asarray(ids, dtype=np.int64), matrix
+
+    def refresh(self) -> None:
+        rows = ClaimEmbedding.objects.filter(model=self.model)
+        database = f"{connection.vendor}:{connection.settings_dict.get('NAME')}"
+        if database != self.database:
+            self.ids, self.matrix, self.database = *self._rows(rows), database
+            return
+        top = int(self.ids.max()) if len(self.ids) else 0
+        new_ids, new_matrix = self._rows(rows.filter(claim_id__gt=top).order_by("claim_id"))
+        if len(new_ids):
+            self.ids = np.concatenate([self.ids, new_ids])
+            self.matrix = np.vstack([self.matrix, new_matrix])
+        if rows.count() != len(self.ids):
+            self.ids, self.matrix = self._rows(rows)
+
+    def search(self, queries: np.ndarray, k: int) -> list[list[tuple[int, float]]]:
+        """For each query vector, the k stored claims nearest by cosine, best first."""
+        self.refresh()
+        if not len(self.ids):
+            return [[] for _ in range(len(queries))]
+        sims = queries @ self.matrix.T
+        k = min(k, len(self.ids))
+        found = []
+        for row in sims:
+            top = np.argpartition(-row, k - 1)[:k]
+            top = top[np.argsort(-row[top])]
+            found.append([(int(self.ids[j]), float(row[j])) for j in top])
+        return found
+
+
+_indexes: dict[str, VectorIndex] = {}
+
+
+def vector_index() -> VectorIndex:
+    from claims import embedding
+
+    if embedding.MODEL_NAME not in _indexes:
+        _indexes[embedding.MODEL_NAME] = VectorIndex(embedding.MODEL_NAME)
+    return _indexes[embedding.MODEL_NAME]
+
+
+# -- one score ----------------------------------------------------------------------------
+
+# The weight of the embeddings' cosine in the score; the rest is the lexical overlap.
+SEMANTIC_WEIGHT = 0.8
+
+
+def combined(cosine: float, lexical: float) -> float:
+    """One score for a pair, 0..1: mostly meaning (the cosine of the sentence
+    embeddings), with the shared content words as a tie-breaker that favours a
+    restatement keeping names and key words."""
+    value = SEMANTIC_WEIGHT * max(cosine, 0.0) + (1 - SEMANTIC_WEIGHT) * lexical
+    return round(min(max(value, 0.0), 1.0), 3)
+
+
+def link_min_score() -> float:
+    return float(getattr(settings, "FACTCHECK_LINK_MIN_SCORE", 0.57))
+
+
+def conflict_min_score() -> float:
+    return float(getattr(settings, "FACTCHECK_CONFLICT_MIN_SCORE", 0.57))
+
+
+def conflict(a_text: str, b_text: str) -> str:
+    """ "20 years vs 23 years" when the two claims give figures for the same thing that
+    cannot both hold, after normalising them (claims.figures); empty when they agree."""
+    return figures.describe(figures.conflicts(figures.extract(a_text), figures.extract(b_text)))
+
+
 # -- linking ------------------------------------------------------------------------------
 
 
 def link_similar(claim_ids: Iterable[int]) -> int:
     """Link each claim to the claims of other articles that state the same thing. Returns
     the number of links created. Safe to run twice: existing links are left alone (an
-    editor's decision is never touched), and each pair is stored once."""
+    editor's decision is never touched), and each pair is stored once.
+
+    Candidates come from two indexes, the vector index (meaning) and the lexical one
+    (trigrams on PostgreSQL, the word table elsewhere); each candidate then gets one
+    score (see combined)."""
     claims = list(Claim.objects.filter(pk__in=list(claim_ids)).only("id", "text", "article_id"))
     if not claims:
         return 0
     mine = {claim.pk: features(claim.text) for claim in claims}
+    vectors = ensure_embeddings(claims)
     if use_trigram():
         candidates = _candidates_postgres(claims)
     else:
@@ -279,23 +396,34 @@ def link_similar(claim_ids: Iterable[int]) -> int:
         candidates = {
             claim.pk: _candidates_prefilter(claim, mine[claim.pk].words) for claim in claims
         }
+    queries = np.vstack([vectors[claim.pk] for claim in claims])
+    for claim, nearest in zip(
+        claims, vector_index().search(queries, SEMANTIC_CANDIDATES + 1), strict=True
+    ):
+        seen = set(candidates[claim.pk])
+        candidates[claim.pk] += [i for i, _ in nearest if i != claim.pk and i not in seen]
 
     other_ids = {other for found in candidates.values() for other in found}
     others = {
-        claim.pk: (claim, features(claim.text))
+        claim.pk: claim
         for claim in Claim.objects.filter(pk__in=other_ids).only("id", "text", "article_id")
     }
+    other_vectors = ensure_embeddings(list(others.values()))
+    threshold, conflict_threshold = link_min_score(), conflict_min_score()
     proposed: dict[tuple[int, int], SimilarClaim] = {}
     for claim in claims:
         for other_id in candidates[claim.pk]:
-            other, theirs = others[other_id]
+            other = others.get(other_id)
+            if other is None or other.pk == claim.pk:
+                continue
             if claim.article_id is not None and other.article_id == claim.article_id:
                 continue
-            value = score(mine[claim.pk], theirs)
-            if value < LINK_MIN_SCORE:
+            cosine = float(vectors[claim.pk] @ other_vectors[other.pk])
+            value = combined(cosine, score(mine[claim.pk], features(other.text)))
+            if value < threshold:
                 continue
             pair = (min(claim.pk, other.pk), max(claim.pk, other.pk))
-            detail = conflict(mine[claim.pk], theirs)
+            detail = conflict(claim.text, other.text) if value >= conflict_threshold else ""
             proposed[pair] = SimilarClaim(
                 from_claim_id=pair[0],
                 to_claim_id=pair[1],

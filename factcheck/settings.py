@@ -257,6 +257,10 @@ FACTCHECK_ORG_URL = env.str("FACTCHECK_ORG_URL", default="http://127.0.0.1:8000/
 FACTCHECK_SITE_URL = env.str("FACTCHECK_SITE_URL", default="")
 # Largest article file load_articles accepts, in bytes.
 FACTCHECK_MAX_ARTICLE_BYTES = env.int("FACTCHECK_MAX_ARTICLE_BYTES", default=2_000_000)
+# Claim matching (claims.similarity): the score at which a link is suggested, and the
+# score above which differing figures flag the link as conflicting. See README.
+FACTCHECK_LINK_MIN_SCORE = env.float("FACTCHECK_LINK_MIN_SCORE", default=0.57)
+FACTCHECK_CONFLICT_MIN_SCORE = env.float("FACTCHECK_CONFLICT_MIN_SCORE", default=0.57)
 
 REST_FRAMEWORK = {
     # Token first: an anonymous request is then answered 401 with WWW-Authenticate: Token.

@@ -1,0 +1,73 @@
+"""Figures normalised before they are compared (claims.figures): the issue's examples."""
+
+from __future__ import annotations
+
+import pytest
+
+from claims import figures
+
+
+def detail(a: str, b: str) -> str:
+    return figures.describe(figures.conflicts(figures.extract(a), figures.extract(b)))
+
+
+@pytest.mark.parametrize(
+    ("a", "b"),
+    [
+        ("The deal is worth $3.1 billion.", "The deal is worth $3.1bn."),
+        ("The deal is worth $3.1bn.", "The deal is worth 3.1 billion dollars."),
+        ("The deal is worth 3.1 billion dollars.", "The deal is worth $3.1 billion."),
+        ("The dispute has lasted three decades.", "The dispute has lasted 30 years."),
+        ("He has led the party for more than a decade.", "He has led the party for 12 years."),
+        ("the first visit in two decades", "the first visit in 20 years"),
+        ("a 48-hour visit", "a two-day visit"),
+        ("Thirty-five countries abstained.", "35 countries abstained."),
+        ("which began on February 24", "the war that started on 24 February"),
+        ("two and a half billion dollars", "$2.5 billion"),
+    ],
+)
+def test_the_same_figure_written_two_ways_agrees(a, b):
+    assert detail(a, b) == ""
+
+
+@pytest.mark.parametrize(
+    ("a", "b", "expected"),
+    [
+        (
+            "He has led the party for more than a decade.",
+            "He has led the party for 10 years.",
+            "more than 1 decade vs 10 years",
+        ),
+        (
+            "The bill passed with 141 votes.",
+            "The bill passed with 143 votes.",
+            "141 votes vs 143 votes",
+        ),
+        (
+            "The letter came a week before the election.",
+            "The letter came two days after it.",
+            "1 week before vs 2 days after",
+        ),
+        ("the first in 20 years", "the first in 23 years", "20 years vs 23 years"),
+        (
+            "heads of 22 foreign heads of state",
+            "Two dozen ambassadors",
+            "22 foreign heads vs 24 ambassadors",
+        ),
+    ],
+)
+def test_different_figures_for_the_same_thing_conflict_in_words(a, b, expected):
+    assert detail(a, b) == expected
+
+
+def test_one_amount_in_three_spellings_normalises_to_one_value():
+    values = {
+        (f.kind, f.low, f.high)
+        for text in ("$3.1 billion", "$3.1bn", "3.1 billion dollars")
+        for f in figures.extract(text)
+    }
+    assert values == {("money:USD", 3.1e9, 3.1e9)}
+
+
+def test_counts_of_different_things_do_not_conflict():
+    assert detail("Pakistan is no one's slave.", "He won 52 percent.") == ""
