@@ -17,7 +17,15 @@ from django.db.models import Q
 from django.utils import timezone
 
 from claims.bulk import insert_claims_with_history
-from claims.models import Article, Claim, Claimant, Outlet, SimilarClaim, content_hash
+from claims.models import (
+    Article,
+    Claim,
+    Claimant,
+    ClaimEmbedding,
+    Outlet,
+    SimilarClaim,
+    content_hash,
+)
 from factcheck.errors import DomainError
 
 
@@ -336,7 +344,7 @@ def editor_touched_claims(article: Article):
     # Rows of other apps (reviews) point at claims too; claims never imports reviews, so
     # ask the model which relations exist rather than naming them.
     for relation in Claim._meta.related_objects:
-        if relation.related_model is SimilarClaim:
+        if relation.related_model in (SimilarClaim, ClaimEmbedding):  # machine-made
             continue
         touched |= Q(**{f"{relation.name}__isnull": False})
     return article.claims.filter(touched).distinct()

@@ -66,6 +66,12 @@ def links_of(claim: Claim):
     return SimilarClaim.objects.filter(Q(from_claim=claim) | Q(to_claim=claim))
 
 
+def link_between(claim: Claim, seed: Claim) -> SimilarClaim:
+    """The link of `claim` to `seed` (a restatement may be linked to other seed claims
+    that overlap it, such as the visit and the meeting, as well)."""
+    return links_of(claim).get(Q(from_claim=seed) | Q(to_claim=seed))
+
+
 def the_claim(claims: list[Claim], fragment: str) -> Claim:
     hits = [claim for claim in claims if fragment in claim.text]
     assert len(hits) == 1, [claim.text for claim in claims]
@@ -85,7 +91,7 @@ def test_restating_a_seed_claim_with_another_number_gives_a_conflicting_link(
     )
     mine = the_claim(claims, "23 years")
 
-    link = links_of(mine).get()
+    link = link_between(mine, seed)
     assert {link.from_claim_id, link.to_claim_id} == {seed.pk, mine.pk}
     assert link.from_claim_id < link.to_claim_id
     assert link.conflicting is True
@@ -107,7 +113,7 @@ def test_restating_a_seed_claim_with_the_same_number_gives_a_plain_link(
     )
     mine = the_claim(claims, "35 countries")
 
-    link = links_of(mine).get()
+    link = link_between(mine, seed)
     assert {link.from_claim_id, link.to_claim_id} == {seed.pk, mine.pk}
     assert link.conflicting is False
     assert link.conflict_detail == ""
@@ -124,7 +130,7 @@ def test_a_changed_count_of_countries_conflicts(
         "https://third.example/un-vote",
         django_capture_on_commit_callbacks,
     )
-    link = links_of(the_claim(claims, "34 countries")).get()
+    link = link_between(the_claim(claims, "34 countries"), seed)
     assert seed.pk in (link.from_claim_id, link.to_claim_id)
     assert link.conflicting is True
     assert "35 countries" in link.conflict_detail and "34 countries" in link.conflict_detail
@@ -169,14 +175,16 @@ def test_linking_again_creates_nothing_and_keeps_the_editors_decision(
         "https://other.example/khan-moscow",
         django_capture_on_commit_callbacks,
     )
-    link = SimilarClaim.objects.get()
+    seed = Claim.objects.get(text__contains=SEED_20_YEARS)
+    link = link_between(the_claim(claims, "23 years"), seed)
+    before = SimilarClaim.objects.count()
     services.decide_similarity(link_id=link.pk, actor=editor, decision="rejected")
     every_claim = list(Claim.objects.values_list("pk", flat=True))
 
     assert link_similar_claims.delay(every_claim).get() == 0
     assert link_similar_claims.delay([claim.pk for claim in claims]).get() == 0
 
-    assert SimilarClaim.objects.count() == 1
+    assert SimilarClaim.objects.count() == before
     link.refresh_from_db()
     assert link.decision == SimilarClaim.Decision.REJECTED
     assert link.decided_by == editor
@@ -201,7 +209,7 @@ def test_a_claim_an_editor_adds_by_hand_is_linked_too(
         claim = services.add_manual_claim(
             article_id=article.pk, actor=editor, start=start, end=start + len(fragment)
         )
-    link = links_of(claim).get()
+    link = link_between(claim, Claim.objects.get(text__contains=SEED_20_YEARS))
     assert link.conflicting is True
 
 
