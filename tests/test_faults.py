@@ -53,6 +53,9 @@ def app_on(monkeypatch):
     from factcheck.celery import app
 
     def point(url: str) -> None:
+        # Celery reads CELERY_BROKER_URL from the environment before its own setting, so
+        # with it set (the PostgreSQL pass) changing the setting alone changes nothing.
+        monkeypatch.setenv("CELERY_BROKER_URL", url)
         monkeypatch.setitem(app.conf, "broker_url", url)
         monkeypatch.setitem(app.conf, "task_always_eager", False)
         app._pool = None
