@@ -24,6 +24,7 @@ import http.client
 import json
 import os
 import shutil
+import signal
 import statistics
 import subprocess
 import sys
@@ -163,6 +164,8 @@ def main() -> None:
         "--only", default="list,filters,deep,pairs,search,throughput", help="comma-separated groups"
     )
     args = parser.parse_args()
+    # Stopped from outside: still stop the servers (the finally below).
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
     groups = set(args.only.split(","))
     import psycopg
 

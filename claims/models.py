@@ -104,9 +104,8 @@ class Claim(models.Model):
     checkworthiness_reasons = models.JSONField(default=list, blank=True)
     origin = models.CharField(max_length=20, choices=Origin.choices, default=Origin.MANUAL)
     # Only reviews.services changes status: every change writes a transition row.
-    status = models.CharField(
-        max_length=20, choices=Status.choices, default=Status.NEW, db_index=True
-    )
+    # Indexed by Meta.indexes (status first), not alone.
+    status = models.CharField(max_length=20, choices=Status.choices, default=Status.NEW)
     assignee = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         null=True,
@@ -131,11 +130,20 @@ class Claim(models.Model):
 
     class Meta:
         ordering = ["-created_at", "-id"]
+        # The claim list's keyset pagination walks one of these in its order and stops
+        # after a page: each ordering the API offers (with id as the tie-break the cursor
+        # needs), alone and after the status filter the desk always sets. Measured at
+        # 1,000,000 claims in bench/http_bench.py.
         indexes = [
             models.Index(fields=["status", "-checkworthiness"]),
             models.Index(
                 fields=["created_at"], condition=Q(linked_at__isnull=True), name="claim_unlinked"
             ),
+            models.Index(fields=["status", "id"], name="claim_status_id"),
+            models.Index(fields=["created_at", "id"], name="claim_created_id"),
+            models.Index(fields=["updated_at", "id"], name="claim_updated_id"),
+            models.Index(fields=["status", "created_at", "id"], name="claim_status_created_id"),
+            models.Index(fields=["status", "updated_at", "id"], name="claim_status_updated_id"),
         ]
         constraints = [
             models.CheckConstraint(

@@ -21,6 +21,7 @@ from reviews.errors import (
 from reviews.services.common import can_work_on
 from reviews.services.steps import (
     EFFECTS,
+    actions_checker,
     assign,
     available_actions,
     dismiss,
@@ -55,6 +56,7 @@ __all__ = [
     "NotPermitted",
     "StaleVersion",
     "WorkflowError",
+    "actions_checker",
     "add_evidence",
     "assign",
     "available_actions",
