@@ -169,7 +169,9 @@ def main() -> None:
     groups = set(args.only.split(","))
     import psycopg
 
-    db = psycopg.connect(args.url, autocommit=True, options="-c TimeZone=UTC")
+    db = psycopg.connect(
+        args.url, autocommit=True, options="-c TimeZone=UTC", prepare_threshold=None
+    )
     n_claims = db.execute("SELECT reltuples::bigint FROM pg_class WHERE relname = 'claims_claim'")
     print(f"database {urlsplit(args.url).path[1:]}: about {n_claims.fetchone()[0]:,} claims")
     gunicorn = str(ROOT / ".venv" / "bin" / "gunicorn")

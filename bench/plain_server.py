@@ -58,7 +58,10 @@ def connection() -> psycopg.Connection:
     global _conn
     if _conn is None or _conn.closed:
         _conn = psycopg.connect(
-            os.environ["PLAIN_DATABASE_URL"], autocommit=True, options="-c TimeZone=UTC"
+            os.environ["PLAIN_DATABASE_URL"],
+            autocommit=True,
+            options="-c TimeZone=UTC",
+            prepare_threshold=None,
         )
     return _conn
 
