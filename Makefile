@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-$(shell cksum requirements.txt | cut -d' ' -f1)
 HOST ?= 127.0.0.1:8000
 
-.PHONY: setup run test lint format seed chromium
+.PHONY: setup run test lint format seed chromium node
 .DEFAULT_GOAL := run
 
 $(STAMP): requirements.txt
@@ -24,13 +24,22 @@ seed: setup
 run: seed
 	$(BIN)/python manage.py runserver $(HOST)
 
-test: setup chromium
+test: setup chromium node
 	$(BIN)/python -m pytest
 
 # The end-to-end tests drive Debian's Chromium headless: Playwright's own browser download
 # cannot run here, so a fresh machine gets the distribution's package (we run as root).
 chromium:
 	@test -x /usr/bin/chromium || (export DEBIAN_FRONTEND=noninteractive; apt-get update -q && apt-get install -y -q chromium)
+
+# The accessibility audit injects axe-core (npm registry, pinned in package-lock.json) into
+# the pages under test; nothing from node_modules is served. npm comes from Debian when absent.
+AXE := node_modules/axe-core/axe.min.js
+node: $(AXE)
+$(AXE): package.json package-lock.json
+	@command -v npm >/dev/null || (export DEBIAN_FRONTEND=noninteractive; apt-get update -q && apt-get install -y -q npm)
+	npm ci --no-audit --no-fund --loglevel=error
+	@touch $(AXE)
 
 lint: setup
 	$(BIN)/ruff check .

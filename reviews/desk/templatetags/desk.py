@@ -6,16 +6,28 @@ import re
 
 from django import template
 
+from reviews.colours import rating_palette
+
 register = template.Library()
 
 _HEX = re.compile(r"#[0-9a-fA-F]{6}")
+FALLBACK_COLOUR = "#5f6b7a"
 
 
 @register.filter
-def colour(value: str, fallback: str = "#5f6b7a") -> str:
+def colour(value: str, fallback: str = FALLBACK_COLOUR) -> str:
     """A rating's colour for a style attribute: only a #rrggbb value ever reaches the CSS,
     since the colour is data an editor types and attribute escaping does not stop CSS."""
     return value if isinstance(value, str) and _HEX.fullmatch(value) else fallback
+
+
+@register.filter
+def rating_vars(value: str) -> str:
+    """The CSS custom properties a rating is drawn with (`style="{{ r.colour|rating_vars }}"`):
+    whatever colour an editor picked, the chip's text and the verdict's label meet WCAG AA,
+    because the text colours are computed here from it."""
+    palette = rating_palette(colour(value))
+    return "; ".join(f"--{name}: {hex_}" for name, hex_ in palette.items())
 
 
 @register.filter
