@@ -2,11 +2,12 @@
 
 from django.urls import path
 
-from reviews.desk import public, views
+from reviews.desk import list_views, public, views
 
 urlpatterns = [
     path("", views.dashboard, name="dashboard"),
-    path("desk/articles/", views.article_list, name="desk-articles"),
+    path("desk/claims/", list_views.claim_list, name="desk-claims"),
+    path("desk/articles/", list_views.article_list, name="desk-articles"),
     path("desk/articles/<int:pk>/", views.article_detail, name="desk-article"),
     path("desk/claims/<int:pk>/", views.claim_detail, name="desk-claim"),
     path("desk/claims/<int:pk>/action/", views.claim_action, name="desk-claim-action"),
