@@ -18,7 +18,7 @@ from pathlib import Path
 import pytest
 from django.contrib.staticfiles import finders
 
-from reviews.colours import (
+from reviews.desk.colours import (
     AA_TEXT,
     contrast_ratio,
     darken_for,
@@ -27,7 +27,7 @@ from reviews.colours import (
     parse_hex,
     rating_palette,
 )
-from reviews.templatetags.desk import rating_vars
+from reviews.desk.templatetags.desk import rating_vars
 
 ROOT = Path(__file__).resolve().parents[1]
 CSS_NAME = "reviews/desk.css"

@@ -19,8 +19,8 @@ from reviews.desk.lists import (
     filter_claims,
     paginate,
 )
-from reviews.selectors import assignable_members
 from reviews.desk.views import desk_required
+from reviews.selectors import assignable_members
 
 
 def _report_problems(request: HttpRequest, form) -> None:

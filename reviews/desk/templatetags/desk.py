@@ -6,7 +6,7 @@ import re
 
 from django import template
 
-from reviews.colours import rating_palette
+from reviews.desk.colours import rating_palette
 
 register = template.Library()
 
