@@ -213,14 +213,14 @@ def _varied_claims(n: int, editor, reviewer) -> None:
 
 
 # Session and user (2), the user's permissions (2), the count and the page (2), the page's
-# approved verdicts (1), the assignee names (1), the outlet and rating choices (2); a
-# rating in the url is looked up once more when the form reads it.
+# approved verdicts (1), the assignee names and the bulk form's assignees (2), the outlet
+# and rating choices (2); a rating in the url is looked up once more when the form reads it.
 @pytest.mark.parametrize(
     ("query", "expected"),
     [
-        ("", 10),
-        ("?status=published&status=new&sort=-worth&claimant=Speaker", 10),
-        ("?q=Varied&assignee=nobody&rating=false&worth=10", 11),
+        ("", 11),
+        ("?status=published&status=new&sort=-worth&claimant=Speaker", 11),
+        ("?q=Varied&assignee=nobody&rating=false&worth=10", 12),
     ],
 )
 def test_the_claim_list_query_count_is_the_same_at_25_and_100_a_page(

@@ -7,6 +7,7 @@ from reviews.desk import list_views, public, views
 urlpatterns = [
     path("", views.dashboard, name="dashboard"),
     path("desk/claims/", list_views.claim_list, name="desk-claims"),
+    path("desk/claims/bulk/", list_views.claim_bulk, name="desk-claims-bulk"),
     path("desk/articles/", list_views.article_list, name="desk-articles"),
     path("desk/articles/<int:pk>/", views.article_detail, name="desk-article"),
     path("desk/claims/<int:pk>/", views.claim_detail, name="desk-claim"),

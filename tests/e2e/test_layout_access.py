@@ -126,6 +126,7 @@ def test_long_words_wrap_and_the_main_pages_pass_axe(
 
     pages = {
         "dashboard": "/",
+        "claims": "/desk/claims/",
         "articles": "/desk/articles/",
         "article": f"/desk/articles/{proposed.article_id}/",
         "claim": f"/desk/claims/{proposed.pk}/",
