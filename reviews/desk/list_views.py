@@ -15,6 +15,7 @@ from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET, require_POST
 
+from reviews.desk import once
 from reviews.desk.bulk import BulkForm, run_bulk
 from reviews.desk.lists import (
     ArticleListForm,
@@ -97,6 +98,14 @@ def claim_bulk(request: HttpRequest) -> HttpResponse:
         for name, errors in form.errors.items():
             label = form.fields[name].label if name in form.fields else "Bulk action"
             messages.error(request, f"{label}: {' '.join(errors)}")
+        return _render_claim_list(request, query, bulk_form=form, status=400)
+    try:
+        once.spend(request.POST.get(once.FIELD), user=request.user, purpose="bulk")
+    except once.AlreadySent as sent:
+        messages.info(request, sent.message)
+        return redirect(back)
+    except once.TokenRefused as refused:
+        messages.error(request, refused.message)
         return _render_claim_list(request, query, bulk_form=form, status=400)
     data = form.cleaned_data
     result = run_bulk(

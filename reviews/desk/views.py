@@ -22,6 +22,7 @@ from django.views.decorators.http import require_GET, require_POST
 from claims.models import Article, Claim, SimilarClaim
 from claims.selectors import is_staff_member, search_claims, visible_claims
 from reviews import services
+from reviews.desk import once
 from reviews.desk.forms import ActionForm, EvidenceForm, SearchForm, VerdictForm
 from reviews.desk.highlight import context_window, highlight
 from reviews.models import Evidence, Transition, Verdict
@@ -390,6 +391,11 @@ def claim_action(request: HttpRequest, pk: int) -> HttpResponse:
         )
         error = services.InvalidInput(f"The form could not be read ({problems}).")
         return _render_claim(request, pk, status=400, error=error, failed_action=typed)
+    spent = _spend_once(request, pk, f"action:{pk}")
+    if isinstance(spent, once.TokenRefused):
+        return _render_claim(request, pk, status=400, error=spent, failed_action=typed)
+    if spent is not None:
+        return spent
     data = form.cleaned_data
     try:
         services.perform(
@@ -438,12 +444,30 @@ def claim_save_verdict(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
+def _spend_once(request: HttpRequest, pk: int, purpose: str) -> HttpResponse | None:
+    """Accept this form once (reviews.desk.once): None to go on; for a second send of
+    the same form, the claim page as the first left it; for a bad token, a refusal."""
+    try:
+        once.spend(request.POST.get(once.FIELD), user=request.user, purpose=purpose)
+    except once.AlreadySent as sent:
+        messages.info(request, sent.message)
+        return redirect("desk-claim", pk=pk)
+    except once.TokenRefused as refused:
+        return refused
+    return None
+
+
 def _post_claim_form(request, pk, *, form, form_name, save, done, section) -> HttpResponse:
     """A form of the claim page posted: its service called with the form's fields, then
     back to its section of the page, or the page again with the form and the refusal."""
     get_object_or_404(visible_claims(request.user), pk=pk)
     if not form.is_valid():
         return _render_claim(request, pk, status=400, **{form_name: form})
+    spent = _spend_once(request, pk, f"{section}:{pk}")
+    if isinstance(spent, once.TokenRefused):
+        return _render_claim(request, pk, status=400, error=spent, **{form_name: form})
+    if spent is not None:
+        return spent
     fields = {k: v for k, v in form.cleaned_data.items() if k != "version"}
     try:
         save(claim_id=pk, actor=request.user, **fields)

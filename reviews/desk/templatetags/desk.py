@@ -33,3 +33,15 @@ def rating_vars(value: str) -> str:
 @register.filter
 def percent(value: float | None) -> str:
     return "–" if value is None else f"{round(value * 100)}%"
+
+
+@register.simple_tag(takes_context=True)
+def once_token(context, *parts) -> str:
+    """The hidden one-time token of a form: `{% once_token "evidence" claim.pk %}`."""
+    from django.utils.html import format_html
+
+    from reviews.desk import once
+
+    purpose = ":".join(str(p) for p in parts)
+    token = once.issue(user=context["request"].user, purpose=purpose)
+    return format_html('<input type="hidden" name="{}" value="{}">', once.FIELD, token)
