@@ -121,6 +121,12 @@ class Claim(models.Model):
     version = models.PositiveIntegerField(default=1)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
+    # The public page exists: a verdict was published (set by the review workflow). It
+    # stays while the claim is reopened for a correction, and after a withdrawal, whose
+    # note the page then shows where the verdict was.
+    is_public = models.BooleanField(default=False)
+    # Reopened for a correction: the published verdict stands, marked under review.
+    under_review_since = models.DateTimeField(null=True, blank=True)
     # When similarity linking last ran for this claim: null means never, which the
     # periodic sweep for undone work (claims.tasks.sweep_unlinked_claims) looks for.
     linked_at = models.DateTimeField(null=True, blank=True, editable=False)

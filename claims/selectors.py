@@ -22,10 +22,12 @@ def is_staff_member(user) -> bool:
 
 
 def visible_claims(user: AnonymousUser | object) -> QuerySet[Claim]:
-    """Every claim for the desk; published claims only for everyone else."""
+    """Every claim for the desk; for everyone else, claims with a public page (published,
+    reopened for a correction while the published verdict stands, or withdrawn with a
+    public note)."""
     claims = Claim.objects.all()
     if not is_staff_member(user):
-        claims = claims.filter(status=Claim.Status.PUBLISHED)
+        claims = claims.filter(is_public=True)
     return claims
 
 

@@ -98,4 +98,10 @@ def claim_review(claim: Claim, *, request=None) -> dict | None:
     }
     if current is not first:  # corrected: say when
         data["dateModified"] = current.approved_at.isoformat()
+    if claim.under_review_since:
+        # Reopened for a correction: the verdict stands, and says it is looked at again.
+        data["dateModified"] = claim.under_review_since.isoformat()
+        data["creativeWorkStatus"] = (
+            f"under review since {claim.under_review_since.date().isoformat()}"
+        )
     return data

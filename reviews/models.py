@@ -150,6 +150,8 @@ class Verdict(models.Model):
         PROPOSED = "proposed", "Proposed"
         APPROVED = "approved", "Approved"
         SUPERSEDED = "superseded", "Superseded"
+        # Taken back by an editor with a public note; the page says so where it stood.
+        WITHDRAWN = "withdrawn", "Withdrawn"
 
     claim = models.ForeignKey(Claim, on_delete=models.CASCADE, related_name="verdicts")
     rating = models.ForeignKey(Rating, on_delete=models.PROTECT, related_name="verdicts")
@@ -180,6 +182,8 @@ class Verdict(models.Model):
         "self", null=True, blank=True, on_delete=models.PROTECT, related_name="superseded_by"
     )
     correction_note = models.TextField(blank=True, help_text="Public note on what changed")
+    withdrawal_note = models.TextField(blank=True, help_text="Public note on why it was withdrawn")
+    withdrawn_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -189,7 +193,7 @@ class Verdict(models.Model):
         ordering = ["created_at", "id"]
         constraints = [
             models.CheckConstraint(
-                condition=Q(state__in=["draft", "proposed", "approved", "superseded"]),
+                condition=Q(state__in=["draft", "proposed", "approved", "superseded", "withdrawn"]),
                 name="verdict_state_valid",
             ),
             # At most one published (approved, not superseded) verdict per claim...
@@ -206,6 +210,11 @@ class Verdict(models.Model):
                 condition=~Q(state__in=["approved", "superseded"])
                 | Q(approver__isnull=False, approved_at__isnull=False),
                 name="verdict_approved_has_approver",
+            ),
+            models.CheckConstraint(
+                condition=~Q(state="withdrawn")
+                | (Q(withdrawn_at__isnull=False) & ~Q(withdrawal_note="")),
+                name="verdict_withdrawn_has_note",
             ),
             # Four eyes, held by the database too.
             models.CheckConstraint(
@@ -232,6 +241,7 @@ class Transition(models.Model):
         SEND_BACK = "send_back", "Send back"
         PUBLISH = "publish", "Publish"
         REOPEN = "reopen", "Reopen"
+        WITHDRAW = "withdraw", "Withdraw verdict"
 
     # PROTECT: a claim that has been worked on keeps its audit trail; it is dismissed,
     # not deleted.
@@ -263,7 +273,10 @@ class Transition(models.Model):
             ("dismiss_claim", "Can dismiss and restore claims"),
             ("propose_verdict", "Can propose a verdict on a claim assigned to them"),
             ("review_verdict", "Can publish or send back a verdict proposed by someone else"),
-            ("reopen_claim", "Can reopen a published claim for correction"),
+            (
+                "reopen_claim",
+                "Can reopen a published claim for correction, or withdraw its verdict",
+            ),
             ("edit_any_claim", "Can add evidence and verdicts to any claim, assigned or not"),
         ]
 

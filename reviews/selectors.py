@@ -18,7 +18,7 @@ def published_verdicts_prefetch() -> Prefetch:
     return Prefetch(
         "verdicts",
         queryset=Verdict.objects.filter(
-            state__in=[Verdict.State.APPROVED, Verdict.State.SUPERSEDED]
+            state__in=[Verdict.State.APPROVED, Verdict.State.SUPERSEDED, Verdict.State.WITHDRAWN]
         )
         .select_related("rating", "author", "approver")
         .order_by("approved_at", "id"),
@@ -27,10 +27,11 @@ def published_verdicts_prefetch() -> Prefetch:
 
 
 def claims_for_claimreview(user) -> QuerySet[Claim]:
-    """Published claims with everything ClaimReview needs, in a fixed number of queries."""
+    """Claims with a public page (see visible_claims) with everything ClaimReview needs,
+    in a fixed number of queries."""
     return (
         visible_claims(user)
-        .filter(status=Claim.Status.PUBLISHED)
+        .filter(is_public=True)
         .select_related("article", "article__outlet", "claimant")
         .prefetch_related(published_verdicts_prefetch())
     )

@@ -48,6 +48,11 @@ class Step:
     assignee_only: str = ""
     # Four eyes: the proposer of the verdict may not take the step (the refusal's words).
     four_eyes: str = ""
+    # Only while a published verdict stands (the refusal's words otherwise)...
+    needs_published_verdict: str = ""
+    # ...or never while one stands (the refusal's words): dismissing a reopened claim
+    # would take its public verdict away without the public note a withdrawal needs.
+    refused_with_published_verdict: str = ""
     # The admin's list action for the step, for steps that need no input: its name and
     # description ("" for none).
     bulk_name: str = ""
@@ -101,6 +106,10 @@ STEPS: tuple[Step, ...] = (
         inputs={"comment": "reason", "duplicate_of": "duplicate_of"},
         comment_required="A reason for dismissing",
         comment_label="Reason for dismissing",
+        refused_with_published_verdict=(
+            "This claim has a published verdict: withdraw it, with a public note, "
+            "instead of dismissing the claim."
+        ),
     ),
     Step(
         Action.RESTORE,
@@ -172,6 +181,21 @@ STEPS: tuple[Step, ...] = (
         inputs={"comment": "reason"},
         comment_required="A reason for reopening",
         comment_label="Reason for reopening",
+    ),
+    Step(
+        Action.WITHDRAW,
+        # Published, or reopened for a correction while the published verdict stands.
+        sources=(Status.PUBLISHED, Status.IN_REVIEW, Status.PROPOSED),
+        target=Status.DISMISSED,
+        permission="reopen_claim",
+        permission_message="Only an editor can withdraw a published verdict.",
+        doing="withdraw this verdict",
+        label="Withdraw verdict",
+        style="danger",
+        inputs={"comment": "note"},
+        comment_required="A public note on why the verdict is withdrawn",
+        comment_label="Public note (shown on the page where the verdict was)",
+        needs_published_verdict="This claim has no published verdict to withdraw.",
     ),
 )
 

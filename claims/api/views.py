@@ -77,7 +77,7 @@ class ArticleViewSet(
             # Anyone who may read articles is desk staff in the seeded roles; should a
             # permission set say otherwise, the embedded claims still follow the claim rule.
             if not self.request.user.has_perm("claims.view_claim"):
-                claims = claims.filter(status=Claim.Status.PUBLISHED)
+                claims = claims.filter(is_public=True)
             articles = articles.prefetch_related(
                 Prefetch("claims", queryset=claims, to_attr="listed_claims")
             )

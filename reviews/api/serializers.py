@@ -32,10 +32,21 @@ class RatingSerializer(serializers.ModelSerializer):
 
 class PublishedVerdictSerializer(serializers.ModelSerializer):
     rating = RatingSerializer()
+    under_review_since = serializers.DateTimeField(
+        allow_null=True,
+        read_only=True,
+        help_text="Set while the claim is reopened for a correction: the verdict stands "
+        "until the correction is published.",
+    )
 
     class Meta:
         model = Verdict
-        fields = ["id", "rating", "summary", "approved_at", "correction_note"]
+        fields = ["id", "rating", "summary", "approved_at", "correction_note", "under_review_since"]
+
+
+class WithdrawalSerializer(serializers.Serializer):
+    note = serializers.CharField(help_text="The public note on why the verdict was withdrawn")
+    withdrawn_at = serializers.DateTimeField()
 
 
 @extend_schema_serializer(component_name="Claim")
@@ -44,12 +55,14 @@ class ClaimSerializer(claims_serializers.ClaimSerializer):
     the claims app's claim, extended from this side (claims never imports reviews)."""
 
     verdict = serializers.SerializerMethodField()
+    withdrawn = serializers.SerializerMethodField()
     actions = serializers.SerializerMethodField()
 
     class Meta(claims_serializers.ClaimSerializer.Meta):
         fields = [
             *claims_serializers.ClaimSerializer.Meta.fields[:-2],
             "verdict",
+            "withdrawn",
             "actions",
             *claims_serializers.ClaimSerializer.Meta.fields[-2:],
         ]
@@ -76,7 +89,20 @@ class ClaimSerializer(claims_serializers.ClaimSerializer):
             "summary": verdict.summary,
             "approved_at": _datetime(verdict.approved_at),
             "correction_note": verdict.correction_note,
+            "under_review_since": _datetime(claim.under_review_since),
         }
+
+    @extend_schema_field(WithdrawalSerializer(allow_null=True))
+    def get_withdrawn(self, claim: Claim):
+        """The public note of a withdrawn verdict, when no verdict stands."""
+        verdicts = claim.verdicts.all()
+        if any(v.state == Verdict.State.APPROVED for v in verdicts):
+            return None
+        withdrawn = [v for v in verdicts if v.state == Verdict.State.WITHDRAWN]
+        if not withdrawn:
+            return None
+        last = max(withdrawn, key=lambda v: (v.withdrawn_at, v.pk))
+        return {"note": last.withdrawal_note, "withdrawn_at": _datetime(last.withdrawn_at)}
 
     @extend_schema_field(serializers.ListField(child=serializers.CharField()))
     def get_actions(self, claim: Claim) -> list[str]:
@@ -91,7 +117,11 @@ class ClaimSerializer(claims_serializers.ClaimSerializer):
         return services.actions_checker(request.user)
 
     def extra_representation(self, claim: Claim) -> dict:
-        return {"verdict": self.get_verdict(claim), "actions": self.get_actions(claim)}
+        return {
+            "verdict": self.get_verdict(claim),
+            "withdrawn": self.get_withdrawn(claim),
+            "actions": self.get_actions(claim),
+        }
 
 
 class ClaimStateSerializer(serializers.Serializer):

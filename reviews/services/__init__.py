@@ -32,6 +32,7 @@ from reviews.services.steps import (
     restore,
     send_back,
     take,
+    withdraw,
 )
 from reviews.services.work import (
     CLAIM_FIELDS,
@@ -77,4 +78,5 @@ __all__ = [
     "take",
     "update_claim",
     "update_evidence",
+    "withdraw",
 ]

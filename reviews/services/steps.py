@@ -63,7 +63,16 @@ def _open_by_claim(step: Step, user: AbstractBaseUser, claim: Claim) -> bool:
         proposer = _proposer(claim)
         if proposer is None or proposer == user.pk:
             return False
-    return True
+    if step.needs_published_verdict and not _stands(claim):
+        return False
+    return not (step.refused_with_published_verdict and _stands(claim))
+
+
+def _stands(claim: Claim) -> bool:
+    """Does a published verdict stand (from the prefetched `verdicts` where present)?"""
+    if not claim.is_public:
+        return False
+    return any(v.state == Verdict.State.APPROVED for v in claim.verdicts.all())
 
 
 def available_actions(user: AbstractBaseUser, claim: Claim) -> list[str]:
@@ -127,6 +136,10 @@ def _begin(
         proposed = _proposed_verdict(claim)
         if proposed.proposed_by_id == actor.pk:
             raise NotPermitted(step.four_eyes, claim=claim)
+    if step.needs_published_verdict and not _stands(claim):
+        raise WorkflowError(step.needs_published_verdict, claim=claim)
+    if step.refused_with_published_verdict and _stands(claim):
+        raise WorkflowError(step.refused_with_published_verdict, claim=claim)
     if step.comment_required:
         comment = require_text(comment, step.comment_required, claim)
     return Begun(step, claim, comment, proposed)
@@ -347,7 +360,8 @@ def publish(
     )
     claim, verdict = begun.claim, begun.proposed
     previous = claim.verdicts.filter(state=Verdict.State.APPROVED).first()
-    if previous is not None:
+    withdrawn = claim.verdicts.filter(state=Verdict.State.WITHDRAWN).exists()
+    if previous is not None or withdrawn:
         note = (correction_note or verdict.correction_note).strip()
         if not note:
             raise InvalidInput(
@@ -357,10 +371,11 @@ def publish(
             )
         # The old verdict stays, marked superseded, before the new one takes its place
         # (the database allows one approved verdict per claim).
-        previous.state = Verdict.State.SUPERSEDED
-        record_history(previous, actor, "superseded")
-        previous.save(update_fields=["state", "updated_at"])
-        verdict.supersedes = previous
+        if previous is not None:
+            previous.state = Verdict.State.SUPERSEDED
+            record_history(previous, actor, "superseded")
+            previous.save(update_fields=["state", "updated_at"])
+            verdict.supersedes = previous
         verdict.correction_note = note
     verdict.state = Verdict.State.APPROVED
     verdict.approver = actor
@@ -376,7 +391,15 @@ def publish(
             "updated_at",
         ]
     )
-    return _finish(begun, actor=actor, comment=comment or verdict.correction_note, verdict=verdict)
+    claim.is_public = True
+    claim.under_review_since = None
+    return _finish(
+        begun,
+        actor=actor,
+        comment=comment or verdict.correction_note,
+        verdict=verdict,
+        fields=("is_public", "under_review_since"),
+    )
 
 
 @transaction.atomic
@@ -398,7 +421,40 @@ def reopen(
     # The verdict being reconsidered: it stays approved (and public) until the correction
     # is published.
     approved = begun.claim.verdicts.filter(state=Verdict.State.APPROVED).first()
-    return _finish(begun, actor=actor, verdict=approved)
+    # Marked on the page, in the API and in ClaimReview until the correction is out.
+    begun.claim.under_review_since = timezone.now()
+    return _finish(begun, actor=actor, verdict=approved, fields=("under_review_since",))
+
+
+@transaction.atomic
+def withdraw(
+    *,
+    claim_id: int,
+    actor: AbstractBaseUser,
+    note: str,
+    expected_version: int | None = None,
+) -> Claim:
+    """An editor withdraws a published verdict with a public note, shown on the page where
+    the verdict was; the claim is set aside (dismissed). A correction being drafted stays
+    a draft: restoring the claim later takes it up again."""
+    begun = _begin(
+        Action.WITHDRAW,
+        claim_id=claim_id,
+        actor=actor,
+        expected_version=expected_version,
+        comment=note,
+    )
+    claim = begun.claim
+    verdict = claim.verdicts.get(state=Verdict.State.APPROVED)
+    verdict.state = Verdict.State.WITHDRAWN
+    verdict.withdrawal_note = begun.comment
+    verdict.withdrawn_at = timezone.now()
+    record_history(verdict, actor, "withdrawn")
+    verdict.save(update_fields=["state", "withdrawal_note", "withdrawn_at", "updated_at"])
+    # A proposed correction goes back to draft: nothing is proposed on a dismissed claim.
+    claim.verdicts.filter(state=Verdict.State.PROPOSED).update(state=Verdict.State.DRAFT)
+    claim.under_review_since = None
+    return _finish(begun, actor=actor, verdict=verdict, fields=("under_review_since",))
 
 
 # The effect of each row of the table. A row without one fails here, at import.
@@ -411,6 +467,7 @@ EFFECTS: dict[str, Callable[..., Claim]] = {
     Action.SEND_BACK: send_back,
     Action.PUBLISH: publish,
     Action.REOPEN: reopen,
+    Action.WITHDRAW: withdraw,
 }
 if set(EFFECTS) != set(WORKFLOW):  # pragma: no cover - a programming error
     raise ImportError(f"Workflow rows without effects: {set(WORKFLOW) ^ set(EFFECTS)}")
