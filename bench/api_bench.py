@@ -220,6 +220,7 @@ def build(rng: random.Random) -> None:
                     checkworthiness=round(rng.random(), 3),
                     origin="extracted",
                     status=status,
+                    is_public=status == "published",
                     assignee=reviewer if status != "new" else None,
                 )
             )

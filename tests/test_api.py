@@ -425,6 +425,7 @@ def _bulk_world(reviewer, editor):
             span_end=i + 1,
             claimant=ClaimantFactory(),
             status=Claim.Status.PUBLISHED,
+            is_public=True,
             assignee=reviewer,
         )
         for i in range(101)

@@ -101,7 +101,7 @@ def test_a_claim_lives_its_whole_life_through_the_api(reviewer, editor, other_ed
     published = step(eddie, claim_id, "publish")
     assert published.status_code == 200, published.json()
     assert published.json()["status"] == "published"
-    assert published.json()["actions"] == ["reopen"]
+    assert published.json()["actions"] == ["reopen", "withdraw"]
 
     # The public now sees the claim, its verdict and its ClaimReview.
     seen = public.get(f"/api/v1/claims/{claim_id}/")

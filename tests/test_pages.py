@@ -252,7 +252,7 @@ def test_an_editor_who_proposed_sees_no_publish_button_but_another_editor_does(
 def test_published_and_dismissed_claim_buttons(claim, reviewer, editor, rating):
     published(claim, reviewer, editor, rating)
     assert buttons(client_for(reviewer).get(desk_url(claim))) == set()
-    assert buttons(client_for(editor).get(desk_url(claim))) == {"reopen"}
+    assert buttons(client_for(editor).get(desk_url(claim))) == {"reopen", "withdraw"}
 
     other = ClaimFactory()
     services.dismiss(claim_id=other.pk, actor=editor, reason="An opinion.")
@@ -351,7 +351,7 @@ def test_a_stale_form_for_an_action_no_longer_open_keeps_the_text_to_copy(
     assert response.status_code == 412
     page = text_of(response)
     assert "has changed since you loaded it" in page
-    assert buttons(response) == {"reopen"}
+    assert buttons(response) == {"reopen", "withdraw"}
     assert re.search(
         r'<textarea id="kept-comment" readonly[^>]*>Cite the roll call\.</textarea>', page
     )

@@ -97,6 +97,11 @@ def test_withdrawing_needs_a_public_note_and_an_editor(claim, reviewer, editor, 
     assert "withdraw" not in buttons(client_for(reviewer).get(desk_url(claim)))
     with pytest.raises(InvalidInput, match="public note"):
         services.withdraw(claim_id=claim.pk, actor=editor, note="  ")
+    api = api_client(editor).post(
+        f"/api/v1/claims/{claim.pk}/transitions/", {"action": "withdraw"}, format="json"
+    )
+    assert api.status_code == 400
+    assert "public note" in api.json()["error"]["message"]
     response = client_for(reviewer).post(
         action_url(claim), {"action": "withdraw", "comment": "x", "version": fresh(claim).version}
     )
