@@ -5,6 +5,7 @@ a loopback web server whose answers a test scripts, and polling helpers."""
 from __future__ import annotations
 
 import os
+import random
 import shutil
 import signal
 import socket
@@ -24,7 +25,11 @@ PORTS = os.environ.get("FAULT_PORTS", "18100-18199")
 
 def free_port() -> int:
     low, high = (int(p) for p in PORTS.split("-"))
-    for port in range(low, high + 1):
+    # From a random place in the range: two test runs at once rarely pick the same port
+    # in the moment between choosing it and starting a server on it.
+    ports = list(range(low, high + 1))
+    start = random.randrange(len(ports))
+    for port in ports[start:] + ports[:start]:
         with socket.socket() as sock:
             try:
                 sock.bind(("127.0.0.1", port))
@@ -93,7 +98,7 @@ def database_url() -> str:
 # Short timeouts so a fault test recovers in seconds, not the production minute.
 FAST = {
     "FACTCHECK_TASK_VISIBILITY_TIMEOUT": "6",
-    "FACTCHECK_RELAY_INTERVAL": "0.5",
+    "FACTCHECK_RELAY_INTERVAL": "1",
     "FACTCHECK_SWEEP_INTERVAL": "3600",
     "FACTCHECK_RETRY_BACKOFF_SECONDS": "0.2",
 }

@@ -159,7 +159,10 @@ def test_doctor_and_healthz_fail_when_the_broker_is_unreachable(monkeypatch):
     from factcheck.celery import app
     from tests.faults import free_port
 
-    monkeypatch.setitem(app.conf, "broker_url", f"redis://127.0.0.1:{free_port()}/0")
+    closed = f"redis://127.0.0.1:{free_port()}/0"
+    # Celery reads the CELERY_BROKER_URL variable before its configuration.
+    monkeypatch.setenv("CELERY_BROKER_URL", closed)
+    monkeypatch.setitem(app.conf, "broker_url", closed)
     monkeypatch.setitem(app.conf, "task_always_eager", False)
     app._pool = None
     out = io.StringIO()
