@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('claims', '0006_claim_public'),
+        ('claims', '0007_claim_public'),
         ('reviews', '0003_evidence_archive_state'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]

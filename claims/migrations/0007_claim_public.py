@@ -11,7 +11,7 @@ def published_claims_are_public(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('claims', '0005_claim_embedding'),
+        ('claims', '0006_list_indexes'),
     ]
 
     operations = [
