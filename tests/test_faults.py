@@ -220,6 +220,23 @@ def _feed(path, count: int) -> None:
     path.write_text("\n".join(lines) + "\n")
 
 
+def pair_links(*, conflicting: bool | None = None) -> int:
+    """Pairs of _feed's articles whose restated claims are linked (whatever else the
+    matcher links)."""
+    links = SimilarClaim.objects.filter(
+        from_claim__article__url__startswith="https://wire.example/",
+        to_claim__article__url__startswith="https://wire.example/",
+    )
+    if conflicting is not None:
+        links = links.filter(conflicting=conflicting)
+    found = set()
+    for a, b in links.values_list("from_claim__article__url", "to_claim__article__url"):
+        n, m = int(a.rsplit("/", 1)[1]), int(b.rsplit("/", 1)[1])
+        if n // 2 == m // 2:
+            found.add(n // 2)
+    return len(found)
+
+
 def assert_links_stored_once(claims) -> None:
     """Every pair is stored once (no link doubled by a re-run task). That every claim's
     link task finished is `linked_at`, asserted beside; how many links the scorer makes
