@@ -252,7 +252,8 @@ CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 
 # The organisation that publishes the fact checks (ClaimReview "author").
 FACTCHECK_ORG_NAME = env.str("FACTCHECK_ORG_NAME", default="factcheck desk")
-FACTCHECK_ORG_URL = env.str("FACTCHECK_ORG_URL", default="http://127.0.0.1:8000/")
+# Its url; empty: the site's root (FACTCHECK_SITE_URL, else the request's host).
+FACTCHECK_ORG_URL = env.str("FACTCHECK_ORG_URL", default="")
 # Absolute base for links in ClaimReview and mail; the request's host when empty.
 FACTCHECK_SITE_URL = env.str("FACTCHECK_SITE_URL", default="")
 # Largest article file load_articles accepts, in bytes.
@@ -261,6 +262,8 @@ FACTCHECK_MAX_ARTICLE_BYTES = env.int("FACTCHECK_MAX_ARTICLE_BYTES", default=2_0
 # score above which differing figures flag the link as conflicting. See README.
 FACTCHECK_LINK_MIN_SCORE = env.float("FACTCHECK_LINK_MIN_SCORE", default=0.57)
 FACTCHECK_CONFLICT_MIN_SCORE = env.float("FACTCHECK_CONFLICT_MIN_SCORE", default=0.57)
+# Largest ClaimReview file (page, feed, search API answer) import_claimreview reads.
+FACTCHECK_MAX_IMPORT_BYTES = env.int("FACTCHECK_MAX_IMPORT_BYTES", default=200_000_000)
 
 REST_FRAMEWORK = {
     # Token first: an anonymous request is then answered 401 with WWW-Authenticate: Token.

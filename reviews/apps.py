@@ -14,7 +14,14 @@ def ensure_roles(**kwargs) -> None:
     """
     from django.contrib.auth.models import Group, Permission
 
-    roles = import_module("reviews.migrations.0002_roles").ROLES
+    roles = {
+        name: list(perms)
+        for name, perms in import_module("reviews.migrations.0002_roles").ROLES.items()
+    }
+    # Rights added by later migrations (codenames of the reviews app).
+    for later in ("0006_exchange_roles",):
+        for name, codenames in import_module(f"reviews.migrations.{later}").ROLES.items():
+            roles[name] += [f"reviews.{code}" for code in codenames]
     for name, perms in roles.items():
         group, _ = Group.objects.using(kwargs.get("using", "default")).get_or_create(name=name)
         wanted = [p.split(".") for p in perms]

@@ -1,5 +1,5 @@
-"""schema.org ClaimReview for a published claim: one builder for the API and the pages,
-following what Google's fact-check markup documents (required: claimReviewed,
+"""schema.org ClaimReview for a published claim: one builder for the API, the feed and the
+pages, following what Google's fact-check markup documents (required: claimReviewed,
 reviewRating, url; recommended: author, datePublished, itemReviewed)."""
 
 from __future__ import annotations
@@ -18,6 +18,21 @@ def site_base(request=None) -> str:
     if request is not None:
         return request.build_absolute_uri("/").rstrip("/")
     return "http://127.0.0.1:8000"
+
+
+def organization(request=None) -> dict:
+    """The desk as ClaimReview author: FACTCHECK_ORG_NAME at FACTCHECK_ORG_URL (the site's
+    root when that is empty, so one setting is enough in production)."""
+    return {
+        "@type": "Organization",
+        "name": settings.FACTCHECK_ORG_NAME,
+        "url": settings.FACTCHECK_ORG_URL or site_base(request) + "/",
+    }
+
+
+def _iso(value) -> str:
+    text = value.isoformat()
+    return text[:-6] + "Z" if text.endswith("+00:00") else text
 
 
 def public_verdicts(claim: Claim) -> list[Verdict]:
@@ -57,8 +72,10 @@ def _appearance(claim: Claim) -> dict | None:
     return work
 
 
-def claim_review(claim: Claim, *, request=None) -> dict | None:
-    """The ClaimReview of a published claim, or None when it has no approved verdict."""
+def claim_review(claim: Claim, *, request=None, context: bool = True) -> dict | None:
+    """The ClaimReview of a published claim, or None when it has no approved verdict.
+
+    `context=False` leaves out "@context", for items inside a feed that carries it."""
     verdicts = public_verdicts(claim)
     current = next((v for v in reversed(verdicts) if v.state == Verdict.State.APPROVED), None)
     if current is None:
@@ -81,26 +98,38 @@ def claim_review(claim: Claim, *, request=None) -> dict | None:
     if appearance:
         item["appearance"] = [appearance]
         item["firstAppearance"] = appearance
+    url = site_base(request) + reverse("public-claim", args=[claim.pk])
     data = {
         "@context": "https://schema.org",
         "@type": "ClaimReview",
-        "url": site_base(request) + reverse("public-claim", args=[claim.pk]),
+        # A node id, so a JSON-LD reader keeps each review one node across pages and feeds.
+        "@id": url + "#claimreview",
+        "url": url,
         "claimReviewed": claim.text,
         "reviewRating": review_rating,
-        "author": {
-            "@type": "Organization",
-            "name": settings.FACTCHECK_ORG_NAME,
-            "url": settings.FACTCHECK_ORG_URL,
-        },
+        "author": organization(request),
         "datePublished": first.approved_at.date().isoformat(),
+        # Feed readers poll by it: the last publication, which a correction moves on.
+        "dateModified": _iso(current.approved_at),
         "itemReviewed": item,
         "reviewBody": current.summary,
     }
-    if current is not first:  # corrected: say when
-        data["dateModified"] = current.approved_at.isoformat()
+    if not context:
+        del data["@context"]
+    corrections = [
+        {
+            "@type": "CorrectionComment",
+            "text": later.correction_note,
+            "datePublished": _iso(later.approved_at),
+        }
+        for later in verdicts[1:]
+        if later.correction_note
+    ]
+    if corrections:
+        data["correction"] = corrections
     if claim.under_review_since:
         # Reopened for a correction: the verdict stands, and says it is looked at again.
-        data["dateModified"] = claim.under_review_since.isoformat()
+        data["dateModified"] = _iso(claim.under_review_since)
         data["creativeWorkStatus"] = (
             f"under review since {claim.under_review_since.date().isoformat()}"
         )

@@ -291,3 +291,149 @@ class Transition(models.Model):
 
     def delete(self, *args, **kwargs):
         raise ValueError("Transitions are append-only.")
+
+
+def rating_key(text: str) -> str:
+    """How a publisher's rating text is compared: case and spacing do not matter."""
+    return " ".join(text.split()).casefold()
+
+
+class RatingMapping(models.Model):
+    """How another publisher's rating reads on the desk's scale: data the desk edits.
+
+    A row maps either a rating text ("Pants on Fire") or a numeric rating (value on a
+    worst..best scale) to one of our ratings, for one publisher or (publisher empty) any.
+    """
+
+    publisher = models.CharField(
+        max_length=200, blank=True, help_text="Empty: any publisher. Compared ignoring case."
+    )
+    rating_text = models.CharField(
+        max_length=200, blank=True, help_text="The publisher's rating, compared ignoring case"
+    )
+    rating_value = models.FloatField(null=True, blank=True)
+    best_rating = models.FloatField(null=True, blank=True)
+    worst_rating = models.FloatField(null=True, blank=True)
+    rating = models.ForeignKey(Rating, on_delete=models.CASCADE, related_name="mappings")
+    # Normalised copies the lookups compare against (rating_key of the fields above).
+    publisher_key = models.CharField(max_length=200, blank=True, editable=False)
+    text_key = models.CharField(max_length=200, blank=True, editable=False)
+
+    class Meta:
+        ordering = ["publisher_key", "text_key", "rating_value", "id"]
+        constraints = [
+            # A text, or a whole numeric rating, never both or neither.
+            models.CheckConstraint(
+                condition=(
+                    (
+                        ~Q(rating_text="")
+                        & Q(
+                            rating_value__isnull=True,
+                            best_rating__isnull=True,
+                            worst_rating__isnull=True,
+                        )
+                    )
+                    | Q(
+                        rating_text="",
+                        rating_value__isnull=False,
+                        best_rating__isnull=False,
+                        worst_rating__isnull=False,
+                    )
+                ),
+                name="ratingmapping_text_or_number",
+                violation_error_message=(
+                    "Give the publisher's rating text, or its number with the best and worst "
+                    "of its scale, not both."
+                ),
+            ),
+            models.UniqueConstraint(
+                fields=["publisher_key", "text_key"],
+                condition=~Q(text_key=""),
+                name="ratingmapping_unique_text",
+                violation_error_message="These words are mapped already for this publisher.",
+            ),
+            models.UniqueConstraint(
+                fields=["publisher_key", "rating_value", "best_rating", "worst_rating"],
+                condition=Q(rating_value__isnull=False),
+                name="ratingmapping_unique_number",
+                violation_error_message="This number is mapped already for this publisher.",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        said = self.rating_text or (
+            f"{self.rating_value:g} of {self.worst_rating:g}..{self.best_rating:g}"
+        )
+        return f"{self.publisher or 'any publisher'}: {said} → {self.rating}"
+
+    def save(self, *args, **kwargs):
+        self._set_keys()
+        super().save(*args, **kwargs)
+
+    def clean(self) -> None:
+        # Before the constraints are validated, so a duplicate is a form error.
+        self._set_keys()
+
+    def validate_constraints(self, exclude=None):
+        # The admin's form leaves out the keys it does not show; the constraints on them
+        # must still be checked there, not found by the database as a 500.
+        keys = {"publisher_key", "text_key", "rating_text", "rating_value"}
+        keys |= {"best_rating", "worst_rating"}
+        super().validate_constraints(exclude=set(exclude or ()) - keys)
+
+    def _set_keys(self) -> None:
+        self.publisher_key = rating_key(self.publisher)
+        self.text_key = rating_key(self.rating_text)
+
+
+class ExternalFactCheck(models.Model):
+    """A fact check published by someone else, imported from their ClaimReview."""
+
+    class Source(models.TextChoices):
+        PAGE = "page", "Fact-check page markup"
+        FEED = "feed", "ClaimReview JSON-LD or DataFeed"
+        SEARCH_API = "search_api", "Fact-check search API"
+
+    url = models.URLField(max_length=2000, unique=True, help_text="The review's url")
+    publisher = models.CharField(max_length=200)
+    publisher_site = models.CharField(max_length=300, blank=True)
+    title = models.CharField(max_length=500, blank=True)
+    claim_text = models.TextField()
+    claimant = models.CharField(max_length=300, blank=True)
+    claimant_kind = models.CharField(
+        max_length=20, blank=True, help_text="person or organization, when the publisher says"
+    )
+    claim_date = models.DateField(null=True, blank=True)
+    appearance_url = models.URLField(max_length=2000, blank=True)
+    review_date = models.DateField(null=True, blank=True)
+    language = models.CharField(max_length=12, blank=True)
+    rating_text = models.CharField(max_length=200, blank=True)
+    rating_value = models.FloatField(null=True, blank=True)
+    best_rating = models.FloatField(null=True, blank=True)
+    worst_rating = models.FloatField(null=True, blank=True)
+    # Our reading of the publisher's rating, from RatingMapping; NULL when unmapped.
+    rating = models.ForeignKey(
+        Rating, null=True, blank=True, on_delete=models.SET_NULL, related_name="external"
+    )
+    source = models.CharField(max_length=20, choices=Source.choices)
+    imported_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["-review_date", "-id"]
+        verbose_name = "external fact check"
+        constraints = [
+            models.CheckConstraint(condition=~Q(claim_text=""), name="external_claim_not_empty"),
+            models.CheckConstraint(condition=~Q(publisher=""), name="external_publisher_named"),
+            models.CheckConstraint(
+                condition=~Q(rating_text="") | Q(rating_value__isnull=False),
+                name="external_has_rating",
+            ),
+            models.CheckConstraint(
+                condition=Q(source__in=["page", "feed", "search_api"]),
+                name="external_source_valid",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.publisher}: {self.rating_text or self.rating_value}"

@@ -111,7 +111,8 @@ def test_a_claim_lives_its_whole_life_through_the_api(reviewer, editor, other_ed
     assert review["@type"] == "ClaimReview"
     first_approval = public.get(f"/api/v1/claims/{claim_id}/verdicts/").json()["results"][0]
     assert review["datePublished"] == first_approval["approved_at"][:10]
-    assert "dateModified" not in review
+    # Every review says when it last changed: at first, its publication.
+    assert parse_datetime(review["dateModified"]) == parse_datetime(first_approval["approved_at"])
 
     # A correction: reopen with a reason, redraft, propose, publish with a note.
     assert step(edna, claim_id, "reopen").status_code == 400  # a reason is required
@@ -137,6 +138,7 @@ def test_a_claim_lives_its_whole_life_through_the_api(reviewer, editor, other_ed
     assert review["datePublished"] == first_approval["approved_at"][:10]
     assert parse_datetime(review["dateModified"]) == parse_datetime(verdicts[1]["approved_at"])
     assert review["reviewRating"]["alternateName"] == "Mostly false"
+    assert [c["text"] for c in review["correction"]] == ["The tally was revised."]
 
     history = eddie.get(f"/api/v1/claims/{claim_id}/transitions/").json()["results"]
     assert [t["action"] for t in history] == [
@@ -149,5 +151,5 @@ def test_a_claim_lives_its_whole_life_through_the_api(reviewer, editor, other_ed
         "propose",
         "publish",
     ]
-    feed = public.get("/api/v1/claimreview/").json()["results"]
+    feed = public.get("/api/v1/claimreview/").json()["dataFeedElement"]
     assert [item["claimReviewed"] for item in feed] == [SENTENCE]

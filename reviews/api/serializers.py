@@ -11,7 +11,7 @@ from claims.api import serializers as claims_serializers
 from claims.api.serializers import MAX_ID, User, UserRefSerializer, _datetime
 from claims.models import Claim
 from reviews import services
-from reviews.models import Evidence, Rating, Transition, Verdict
+from reviews.models import Evidence, ExternalFactCheck, Rating, Transition, Verdict
 from reviews.workflow import STEPS
 
 
@@ -283,3 +283,48 @@ CLAIM_REVIEW_SCHEMA = {
         "reviewBody": {"type": "string"},
     },
 }
+
+
+class ExternalFactCheckSerializer(serializers.ModelSerializer):
+    """Another publisher's fact check; `rating` is our reading of theirs (null: unmapped)."""
+
+    rating = RatingSerializer(allow_null=True)
+
+    class Meta:
+        model = ExternalFactCheck
+        fields = [
+            "id",
+            "url",
+            "publisher",
+            "publisher_site",
+            "title",
+            "claim_text",
+            "claimant",
+            "claimant_kind",
+            "claim_date",
+            "appearance_url",
+            "review_date",
+            "language",
+            "rating_text",
+            "rating_value",
+            "best_rating",
+            "worst_rating",
+            "rating",
+            "source",
+            "imported_at",
+            "updated_at",
+        ]
+
+
+class ImportRefusalSerializer(serializers.Serializer):
+    item = serializers.CharField(help_text="Where in the input, e.g. dataFeedElement[3]")
+    problem = serializers.CharField()
+
+
+class ImportReportSerializer(serializers.Serializer):
+    created = serializers.IntegerField()
+    updated = serializers.IntegerField()
+    unchanged = serializers.IntegerField()
+    duplicates = serializers.IntegerField()
+    unmapped = serializers.IntegerField(help_text="Stored with a rating we have no mapping for")
+    refused = ImportRefusalSerializer(many=True)

@@ -6,7 +6,7 @@ from __future__ import annotations
 from django.urls import path
 from rest_framework.routers import SimpleRouter
 
-from reviews.api import views
+from reviews.api import exchange, views
 
 router = SimpleRouter()
 router.register("claims", views.ClaimViewSet, basename="api-claim")
@@ -23,7 +23,22 @@ urlpatterns = [
     path(f"{claim}verdicts/", views.VerdictListView.as_view(), name="api-verdict-list"),
     path(f"{claim}transitions/", views.TransitionView.as_view(), name="api-transitions"),
     path(f"{claim}claimreview/", views.ClaimReviewView.as_view(), name="api-claim-claimreview"),
-    path("claimreview/", views.ClaimReviewFeedView.as_view(), name="api-claimreview-feed"),
+    path("claimreview/", exchange.ClaimReviewFeedView.as_view(), name="api-claimreview-feed"),
+    path(
+        "external-factchecks/",
+        exchange.ExternalFactCheckListView.as_view(),
+        name="api-external-list",
+    ),
+    path(
+        "external-factchecks/import/",
+        exchange.ExternalFactCheckImportView.as_view(),
+        name="api-external-import",
+    ),
+    path(
+        "exports/<str:kind>.<str:fmt>",
+        exchange.ExportView.as_view(),
+        name="api-export",
+    ),
     path("queue/", views.QueueView.as_view(), name="api-queue"),
     path("ratings/", views.RatingListView.as_view(), name="api-rating-list"),
 ]

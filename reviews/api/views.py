@@ -342,38 +342,6 @@ class ClaimReviewView(generics.GenericAPIView):
         return Response(data)
 
 
-@extend_schema(
-    summary="Every published verdict as schema.org ClaimReview, newest first",
-    tags=["claimreview"],
-    responses={
-        200: OpenApiResponse(
-            response={
-                "type": "object",
-                "required": ["results"],
-                "properties": {
-                    "next": {"type": "string", "format": "uri", "nullable": True},
-                    "previous": {"type": "string", "format": "uri", "nullable": True},
-                    "results": {"type": "array", "items": CLAIM_REVIEW_SCHEMA},
-                },
-            }
-        )
-    },
-)
-class ClaimReviewFeedView(generics.GenericAPIView):
-    permission_classes = [AllowAny]
-    renderer_classes = [*generics.GenericAPIView.renderer_classes, LDJSONRenderer]
-    ordering_fields = ["id", "updated_at"]
-    ordering = ["-id"]
-
-    def get_queryset(self):
-        return claims_for_claimreview(self.request.user)
-
-    def get(self, request, *args, **kwargs):
-        page = self.paginate_queryset(self.filter_queryset(self.get_queryset()))
-        items = [claim_review(claim, request=request) for claim in page]
-        return self.get_paginated_response([item for item in items if item is not None])
-
-
 # -- the queue and the rating scale -------------------------------------------------------
 
 

@@ -9,6 +9,7 @@ prefetches up front, so a page's query count does not grow with the claims it sh
 from __future__ import annotations
 
 from dataclasses import dataclass
+from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -144,6 +145,10 @@ def dashboard(request: HttpRequest) -> HttpResponse:
             "query": query,
             "status_filter": status_filter,
             "results": _search(user, query, status_filter) if searching else [],
+            # The same filters as the API's claim list, for the export links.
+            "export_query": urlencode(
+                {k: v for k, v in (("search", query), ("status", status_filter)) if v}
+            ),
             "my_groups": my_groups,
             "mine_count": len(mine),
             "queue": queue,

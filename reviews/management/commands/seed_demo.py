@@ -15,7 +15,7 @@ from django.db import transaction
 
 from claims.models import Claim
 from reviews import services
-from reviews.models import Rating
+from reviews.models import Rating, RatingMapping
 
 DEMO_ACCOUNTS = [("editor", "Editor"), ("reviewer", "Reviewer")]
 WORKED_EXAMPLES = Path(settings.BASE_DIR) / "fixtures" / "worked_examples.json"
@@ -50,6 +50,14 @@ class Command(BaseCommand):
         if not Rating.objects.exists():
             call_command("loaddata", settings.BASE_DIR / "fixtures" / "ratings.json", verbosity=0)
             self.stdout.write("Loaded the default rating scale.")
+        if (
+            not RatingMapping.objects.exists()
+            and Rating.objects.filter(pk__in=range(1, 8)).count() == 7
+        ):
+            # How other publishers' ratings read on the default scale (edited in the admin).
+            fixture = settings.BASE_DIR / "fixtures" / "rating_mappings.json"
+            call_command("loaddata", fixture, verbosity=0)
+            self.stdout.write("Loaded the default mapping of other publishers' ratings.")
         if settings.USING_POSTGRES or not settings.DEBUG:
             self.stdout.write("Not the embedded default: no demo accounts or worked examples.")
             return
