@@ -474,6 +474,12 @@ def _claimant_refs(source: Source) -> list[tuple[str, str, str]]:
     return [(f.claimant.name, f.claimant.kind, f.claimant.role) for f in source.found if f.claimant]
 
 
+def score_sentence(text: str) -> tuple[float, tuple[str, ...]]:
+    from claims.extraction import score_sentence as score
+
+    return score(text)
+
+
 def _curated_claims(
     body: str, curated: tuple[CuratedClaim, ...], claimants: dict[tuple[str, str], Claimant]
 ) -> list[ClaimInput]:
@@ -484,9 +490,18 @@ def _curated_claims(
         if item.claimant:
             key = (item.claimant.get("name", "").strip(), item.claimant.get("kind") or "person")
             claimant = claimants[key]
+        # A curated claim is scored like an extracted one, so "most check-worthy first"
+        # orders every claim by the same measure.
+        score, reasons = score_sentence(item.text)
         claims.append(
             ClaimInput(
-                text=item.text, start=start, end=end, claimant=claimant, origin=Claim.Origin.CURATED
+                text=item.text,
+                start=start,
+                end=end,
+                claimant=claimant,
+                checkworthiness=score,
+                reasons=reasons,
+                origin=Claim.Origin.CURATED,
             )
         )
     return claims

@@ -442,9 +442,18 @@ def create_submitted_claim(
         claimant=claimant,
         claim_date=claim_date,
         origin=Claim.Origin.SUBMITTED,
+        **_checkworthiness(text),
     )
     _link_after_commit([claim.pk])
     return claim
+
+
+def _checkworthiness(text: str) -> dict:
+    """The extractor's check-worthiness score and reasons for a claim made by hand."""
+    from claims.extraction import score_sentence
+
+    score, reasons = score_sentence(text)
+    return {"checkworthiness": score, "checkworthiness_reasons": list(reasons)}
 
 
 def _require_perm(user, perm: str, message: str) -> None:
@@ -477,6 +486,7 @@ def add_manual_claim(
         claimant=claimant,
         claim_date=article.published,
         origin=Claim.Origin.MANUAL,
+        **_checkworthiness(text),
     )
     _link_after_commit([claim.pk])
     return claim

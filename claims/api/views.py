@@ -168,7 +168,7 @@ class ClaimViewSet(
     permission_model = "claims.claim"
     lookup_value_regex = r"\d+"
     filterset_class = ClaimFilter
-    ordering_fields = ["id", "created_at", "updated_at"]
+    ordering_fields = ["id", "created_at", "updated_at", "checkworthiness"]
     ordering = ["-id"]
     http_method_names = ["get", "post", "head", "options"]
 
