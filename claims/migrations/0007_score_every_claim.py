@@ -26,6 +26,6 @@ def forwards(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("claims", "0005_claim_embedding")]
+    dependencies = [("claims", "0006_list_indexes")]
 
     operations = [migrations.RunPython(forwards, migrations.RunPython.noop, elidable=True)]
