@@ -26,6 +26,6 @@ def forwards(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("claims", "0006_list_indexes")]
+    dependencies = [("claims", "0007_claim_public")]
 
     operations = [migrations.RunPython(forwards, migrations.RunPython.noop, elidable=True)]
