@@ -54,7 +54,7 @@ def test_a_reopened_verdict_stays_public_marked_under_review(claim, reviewer, ed
     assert review["reviewBody"] == "Thirty-five states abstained."
     assert review["dateModified"].startswith(today.date().isoformat())
     assert review["creativeWorkStatus"] == f"under review since {today.date().isoformat()}"
-    feed = anonymous.get("/api/v1/claimreview/").json()["results"]
+    feed = anonymous.get("/api/v1/claimreview/").json()["dataFeedElement"]
     assert [item["claimReviewed"] for item in feed] == [claim.text]
 
 
@@ -133,7 +133,7 @@ def test_a_withdrawn_verdict_leaves_its_note_where_it_stood(claim, reviewer, edi
     api = anonymous.get(f"/api/v1/claims/{claim.pk}/").json()
     assert api["verdict"] is None and api["withdrawn"]["note"] == note
     assert anonymous.get(f"/api/v1/claims/{claim.pk}/claimreview/").status_code == 404
-    assert anonymous.get("/api/v1/claimreview/").json()["results"] == []
+    assert anonymous.get("/api/v1/claimreview/").json()["dataFeedElement"] == []
 
 
 def test_a_verdict_published_after_a_withdrawal_needs_a_correction_note(
