@@ -254,3 +254,32 @@ class ClaimEmbedding(models.Model):
 
     def __str__(self) -> str:
         return f"embedding of #{self.claim_id} ({self.model})"
+
+
+class SimilarityWord(models.Model):
+    """One content word of a claim: the lexical index that linking looks candidates up in
+    where trigram search is not available (SQLite), filled by claims.similarity as
+    claims are linked.
+
+    The key (word, claim) is the index the prefilter reads: the claims that use a word,
+    and how many. No foreign key constraint in the database: rows of deleted claims are
+    skipped by the join to claims_claim, and the table never blocks a claim's deletion.
+    The table predates this model (migration 0003 made it, WITHOUT ROWID on SQLite);
+    migration 0009 gives it a model state without touching it."""
+
+    pk = models.CompositePrimaryKey("word", "claim")
+    word = models.CharField(max_length=100)
+    claim = models.ForeignKey(
+        Claim,
+        on_delete=models.DO_NOTHING,
+        db_constraint=False,
+        db_index=False,
+        related_name="+",
+    )
+
+    class Meta:
+        db_table = "claims_similarity_word"
+        indexes = [models.Index(fields=["claim"], name="claims_similarity_word_claim")]
+
+    def __str__(self) -> str:
+        return f"{self.word!r} in #{self.claim_id}"

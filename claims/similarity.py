@@ -6,7 +6,7 @@ Hybrid retrieval, then one score, so that no insert compares every pair:
    embeddings, stored in claims.ClaimEmbedding; see VectorIndex), which finds
    restatements in other words, and the lexical one: on PostgreSQL the nearest claims by
    pg_trgm distance (GiST trigram index from migration 0003), all of a batch in one
-   LATERAL query; elsewhere the word table claims_similarity_word (word -> claim) that
+   LATERAL query; elsewhere the word table (SimilarityWord: word -> claim) that
    this module fills as claims are linked;
 2. one score for each candidate (see combined): mostly the embeddings' cosine, with the
    overlap of content words (numbers taken out) as a tie-breaker. A link is suggested at
@@ -24,9 +24,10 @@ from dataclasses import dataclass
 import numpy as np
 from django.conf import settings
 from django.db import connection, transaction
+from django.db.models import Count, Q
 
 from claims import figures
-from claims.models import Claim, ClaimEmbedding, SimilarClaim
+from claims.models import Claim, ClaimEmbedding, SimilarClaim, SimilarityWord
 
 # How many candidates one claim brings back from each index before scoring.
 CANDIDATES_PER_CLAIM = 25
@@ -182,24 +183,15 @@ def _candidates_postgres(claims: list[Claim]) -> dict[int, list[int]]:
     return found
 
 
-WORD_TABLE = "claims_similarity_word"
-
-
 def index_words(claims: list[Claim], found: dict[int, Features]) -> None:
-    """Record each claim's content words in the word table (migration 0002): the index the
-    prefilter looks candidates up in. Idempotent (the pair is the table's key)."""
-    rows = [(word[:100], claim.pk) for claim in claims for word in found[claim.pk].words]
-    if not rows:
-        return
-    with connection.cursor() as cursor:
-        # The table name is a constant; the values are parameters.
-        if connection.vendor == "postgresql":
-            sql = (
-                f"INSERT INTO {WORD_TABLE} (word, claim_id) VALUES (%s, %s) ON CONFLICT DO NOTHING"  # noqa: S608
-            )
-        else:
-            sql = f"INSERT OR IGNORE INTO {WORD_TABLE} (word, claim_id) VALUES (%s, %s)"  # noqa: S608
-        cursor.executemany(sql, rows)
+    """Record each claim's content words in the word table (SimilarityWord): the index
+    the prefilter looks candidates up in. Idempotent (the pair is the table's key)."""
+    rows = [
+        SimilarityWord(word=word[:100], claim_id=claim.pk)
+        for claim in claims
+        for word in found[claim.pk].words
+    ]
+    SimilarityWord.objects.bulk_create(rows, ignore_conflicts=True, batch_size=2000)
 
 
 def _candidates_prefilter(claim: Claim, words: frozenset[str]) -> list[int]:
@@ -208,39 +200,33 @@ def _candidates_prefilter(claim: Claim, words: frozenset[str]) -> list[int]:
     word), so a common word never drags in half the database."""
     if len(words) < PREFILTER_MIN_HITS:
         return []
-    listed = sorted(words)
-    marks = ", ".join(["%s"] * len(listed))
-    with connection.cursor() as cursor:
-        cursor.execute(
-            f"SELECT word, COUNT(*) FROM {WORD_TABLE} WHERE word IN ({marks}) GROUP BY word",  # noqa: S608
-            listed,
+    counts = dict(
+        SimilarityWord.objects.filter(word__in=sorted(words))
+        .values_list("word")
+        .annotate(n=Count("*"))
+        .values_list("word", "n")
+    )
+    # The claim's own words are indexed: a count of 1 is a word no other claim has.
+    shared = [w for w in sorted(words) if counts.get(w, 0) > 1]
+    rarest = sorted(shared, key=lambda w: (counts[w], w))[:PREFILTER_WORDS]
+    if len(rarest) < PREFILTER_MIN_HITS:
+        return []
+    # A condition on the claim that every claim meets makes the join to it an inner one,
+    # which drops words of deleted claims; same-article claims are never links.
+    hits = SimilarityWord.objects.filter(word__in=rarest, claim__text__isnull=False).exclude(
+        claim_id=claim.pk
+    )
+    if claim.article_id is not None:
+        hits = hits.filter(
+            Q(claim__article_id__isnull=True) | ~Q(claim__article_id=claim.article_id)
         )
-        counts = dict(cursor.fetchall())
-        # The claim's own words are indexed: a count of 1 is a word no other claim has.
-        shared = [w for w in listed if counts.get(w, 0) > 1]
-        rarest = sorted(shared, key=lambda w: (counts[w], w))[:PREFILTER_WORDS]
-        if len(rarest) < PREFILTER_MIN_HITS:
-            return []
-        marks = ", ".join(["%s"] * len(rarest))
-        params: list = [*rarest, claim.pk]
-        other_article = ""
-        if claim.article_id is not None:
-            other_article = "AND (c.article_id IS NULL OR c.article_id <> %s)"
-            params.append(claim.article_id)
-        cursor.execute(
-            # The join drops words of deleted claims; same-article claims are never links.
-            f"""
-            SELECT w.claim_id FROM {WORD_TABLE} w
-            JOIN claims_claim c ON c.id = w.claim_id
-            WHERE w.word IN ({marks}) AND w.claim_id <> %s {other_article}
-            GROUP BY w.claim_id
-            HAVING COUNT(*) >= %s
-            ORDER BY COUNT(*) DESC, w.claim_id DESC
-            LIMIT %s
-            """,  # noqa: S608 (table name is a constant; values are parameters)
-            [*params, PREFILTER_MIN_HITS, CANDIDATES_PER_CLAIM],
-        )
-        return [row[0] for row in cursor.fetchall()]
+    return list(
+        hits.values_list("claim_id")
+        .annotate(n=Count("*"))
+        .filter(n__gte=PREFILTER_MIN_HITS)
+        .order_by("-n", "-claim_id")
+        .values_list("claim_id", flat=True)[:CANDIDATES_PER_CLAIM]
+    )
 
 
 def use_trigram() -> bool:
