@@ -312,3 +312,18 @@ def test_the_error_base_is_a_leaf_module():
         "__future__",
         "typing",
     }
+
+
+# A module is split into a package when it passes a few hundred lines of unrelated things
+# (ARCHITECTURE.md): past this, a reader no longer finds one kind of code in one place.
+MODULE_LINE_LIMIT = 500
+
+
+def test_no_module_outside_migrations_and_tests_passes_the_line_limit():
+    long = {
+        str(path.relative_to(ROOT)): lines
+        for package in ("factcheck", "claims", "reviews", "bench")
+        for path in _modules(package)
+        if (lines := len(path.read_text(encoding="utf-8").splitlines())) > MODULE_LINE_LIMIT
+    }
+    assert not long, f"split these modules into packages: {long}"

@@ -1,20 +1,13 @@
-"""Writes with rules on outlets, articles, claimants and claims.
-
-Status changes are not here: they belong to the review workflow (reviews.services).
-"""
+"""Writes on outlets, claimants and articles, and the claims an article brings: created
+one at a time or in bulk, and an article's text replaced keeping the claims people have
+worked on."""
 
 from __future__ import annotations
 
-import re
-from dataclasses import dataclass, field
-from datetime import date
-from urllib.parse import urlsplit, urlunsplit
+from dataclasses import dataclass
 
-from django.core.exceptions import ValidationError
-from django.core.validators import URLValidator
 from django.db import transaction
 from django.db.models import Q
-from django.utils import timezone
 
 from claims.bulk import insert_claims_with_history
 from claims.models import (
@@ -26,35 +19,7 @@ from claims.models import (
     SimilarClaim,
     content_hash,
 )
-from factcheck.errors import DomainError
-
-
-class ClaimsError(DomainError):
-    """Input the tracker refuses, with a message a person can act on (400)."""
-
-
-_validate_url = URLValidator(schemes=["http", "https"])
-
-
-def normalise_url(url: str) -> str:
-    """The one spelling of an article url we store: lower-case scheme and host, no fragment,
-    no default port, no trailing slash on a non-root path."""
-    url = url.strip()
-    try:
-        _validate_url(url)
-    except ValidationError:
-        raise ClaimsError(f"{url!r} is not an http(s) url.", field="url") from None
-    parts = urlsplit(url)
-    host = (parts.hostname or "").lower()
-    if parts.port and not (
-        (parts.scheme == "http" and parts.port == 80)
-        or (parts.scheme == "https" and parts.port == 443)
-    ):
-        host = f"{host}:{parts.port}"
-    path = parts.path or "/"
-    if len(path) > 1 and path.endswith("/"):
-        path = path.rstrip("/")
-    return urlunsplit((parts.scheme.lower(), host, path, parts.query, ""))
+from claims.services.inputs import ArticleInput, ClaimInput, ClaimsError, check_span
 
 
 def get_or_create_outlet(*, name: str, domain: str = "") -> Outlet:
@@ -133,92 +98,6 @@ def get_or_create_claimants(
             claimant.role = role
             claimant.save(update_fields=["role"])
     return {key: found[key] for key in wanted}
-
-
-@dataclass(frozen=True)
-class ClaimInput:
-    """A claim to add to an article: its text and where it stands in the body."""
-
-    text: str
-    start: int
-    end: int
-    claimant: Claimant | None = None
-    checkworthiness: float | None = None
-    reasons: tuple[str, ...] = ()
-    origin: str = Claim.Origin.EXTRACTED
-
-
-@dataclass(frozen=True)
-class ArticleInput:
-    text: str
-    title: str = ""
-    url: str | None = None
-    outlet: str | None = None
-    byline: str = ""
-    published: date | None = None
-    language: str = "en"
-    extra: dict = field(default_factory=dict)
-
-
-# C0 control characters and DEL: never part of a name, title or address. (The body may
-# hold tabs and line breaks; NUL, which PostgreSQL cannot store, is refused everywhere.)
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
-
-
-def _limit(model, name: str) -> int:
-    return model._meta.get_field(name).max_length
-
-
-def check_line(value: str, *, field: str, limit: int, label: str | None = None) -> str:
-    """A one-line field (title, byline, name, url) checked against its column: no control
-    characters, at most `limit` characters. Returns it stripped."""
-    label = label or field
-    value = value.strip()
-    found = _CONTROL.search(value)
-    if found:
-        raise ClaimsError(
-            f"The {label} contains a control character ({found.group()!r} at {found.start()}).",
-            field=field,
-        )
-    if len(value) > limit:
-        raise ClaimsError(
-            f"The {label} is {len(value):,} characters, over the limit of {limit:,}.",
-            field=field,
-        )
-    return value
-
-
-def validate_article_input(data: ArticleInput) -> ArticleInput:
-    """Refuse what would make a bad article row (the columns' limits, characters no column
-    should hold, an impossible url); return the input cleaned, the url normalised."""
-    if not isinstance(data.text, str) or not data.text.strip():
-        raise ClaimsError("The article text is empty.", field="text")
-    if "\x00" in data.text:
-        raise ClaimsError("The article text contains NUL bytes (binary data?).", field="text")
-    url = None
-    if data.url:
-        check_line(data.url, field="url", limit=_limit(Article, "url"))
-        url = normalise_url(data.url)
-        # Normalising may lengthen it (a default path "/" added).
-        check_line(url, field="url", limit=_limit(Article, "url"))
-    title = check_line(data.title or "", field="title", limit=_limit(Article, "title"))
-    outlet = check_line(data.outlet or "", field="outlet", limit=_limit(Outlet, "name")) or None
-    byline = check_line(data.byline or "", field="byline", limit=_limit(Article, "byline"))
-    language = check_line(
-        data.language or "en", field="language", limit=_limit(Article, "language")
-    )
-    if data.published is not None and not isinstance(data.published, date):
-        raise ClaimsError("The published date is not a date.", field="published")
-    return ArticleInput(
-        text=data.text,
-        title=title,
-        url=url,
-        outlet=outlet,
-        byline=byline,
-        published=data.published,
-        language=language or "en",
-        extra=data.extra,
-    )
 
 
 def find_article(data: ArticleInput) -> tuple[Article | None, bool]:
@@ -406,111 +285,3 @@ def replace_article_text(*, article_id: int, data: ArticleInput) -> Replacement:
         claim.version += 1
         claim.save(update_fields=["article", "span_start", "span_end", "source_url", "version"])
     return Replacement(removed=removed, kept=len(keep) - detached, detached=detached)
-
-
-def check_span(*, article: Article, text: str, start: int, end: int) -> None:
-    if not (0 <= start < end <= len(article.body)):
-        raise ClaimsError(
-            f"The span {start}-{end} is not inside the article ({len(article.body)} characters).",
-            field="span",
-        )
-    if article.body[start:end] != text:
-        raise ClaimsError("The claim text is not the article text at that span.", field="text")
-
-
-def find_span(body: str, text: str, occurrence: int = 1) -> tuple[int, int]:
-    """Where the n-th occurrence of `text` stands in `body`."""
-    start = -1
-    for _ in range(max(occurrence, 1)):
-        start = body.find(text, start + 1)
-        if start < 0:
-            raise ClaimsError(f"The claim text {text[:60]!r} is not in the article.", field="text")
-    return start, start + len(text)
-
-
-@transaction.atomic
-def create_submitted_claim(
-    *, text: str, source_url: str, claimant: Claimant | None = None, claim_date: date | None = None
-) -> Claim:
-    """A claim that comes without an article: a reader's or a client's submission."""
-    text = text.strip()
-    if not text:
-        raise ClaimsError("The claim text is empty.", field="text")
-    claim = Claim.objects.create(
-        text=text,
-        source_url=normalise_url(source_url),
-        claimant=claimant,
-        claim_date=claim_date,
-        origin=Claim.Origin.SUBMITTED,
-        **_checkworthiness(text),
-    )
-    _link_after_commit([claim.pk])
-    return claim
-
-
-def _checkworthiness(text: str) -> dict:
-    """The extractor's check-worthiness score and reasons for a claim made by hand."""
-    from claims.extraction import score_sentence
-
-    score, reasons = score_sentence(text)
-    return {"checkworthiness": score, "checkworthiness_reasons": list(reasons)}
-
-
-def _require_perm(user, perm: str, message: str) -> None:
-    if not (user and user.is_active and user.has_perm(perm)):
-        raise ClaimsError(message, field=None)
-
-
-@transaction.atomic
-def add_manual_claim(
-    *, article_id: int, actor, start: int, end: int, claimant: Claimant | None = None
-) -> Claim:
-    """An editor adds a claim the extractor missed by selecting its span in the article."""
-    _require_perm(actor, "claims.add_claim", "Only an editor can add claims to an article.")
-    article = Article.objects.select_for_update().get(pk=article_id)
-    if not (0 <= start < end <= len(article.body)):
-        raise ClaimsError(
-            f"The span {start}-{end} is not inside the article ({len(article.body)} characters).",
-            field="span",
-        )
-    text = article.body[start:end]
-    if not text.strip():
-        raise ClaimsError("The selected span is blank.", field="span")
-    if article.claims.filter(span_start=start, span_end=end).exists():
-        raise ClaimsError("That span is already a claim.", field="span")
-    claim = Claim.objects.create(
-        article=article,
-        text=text,
-        span_start=start,
-        span_end=end,
-        claimant=claimant,
-        claim_date=article.published,
-        origin=Claim.Origin.MANUAL,
-        **_checkworthiness(text),
-    )
-    _link_after_commit([claim.pk])
-    return claim
-
-
-def _link_after_commit(claim_ids: list[int]) -> None:
-    """Queue similarity linking for new claims: an outbox message in this transaction,
-    handed to the worker once it commits."""
-    from claims.tasks import queue_linking
-
-    queue_linking(claim_ids)
-
-
-@transaction.atomic
-def decide_similarity(*, link_id: int, actor, decision: str) -> SimilarClaim:
-    """An editor confirms or rejects a similarity link; re-runs never undo the decision."""
-    _require_perm(
-        actor, "claims.change_similarclaim", "Only an editor can confirm or reject links."
-    )
-    if decision not in (SimilarClaim.Decision.CONFIRMED, SimilarClaim.Decision.REJECTED):
-        raise ClaimsError("Decide 'confirmed' or 'rejected'.", field="decision")
-    link = SimilarClaim.objects.select_for_update().get(pk=link_id)
-    link.decision = decision
-    link.decided_by = actor
-    link.decided_at = timezone.now()
-    link.save(update_fields=["decision", "decided_by", "decided_at"])
-    return link
