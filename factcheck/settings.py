@@ -202,7 +202,7 @@ CELERY_TASK_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
 # Redis holds a delivered, unacknowledged task this long before it gives it to another
 # worker: it must exceed the longest task (a link batch of 2,000 claims takes about 10 s,
-# an archive fetch at most ARCHIVE_TIMEOUT_SECONDS = 20 s), and it bounds how long a
+# an archive fetch at most FACTCHECK_FETCH_TIMEOUT = 20 s), and it bounds how long a
 # killed worker's task waits (Redis' default is an hour). Unacknowledged tasks are looked
 # for every 5 s (kombu's default is every 100 s).
 FACTCHECK_TASK_VISIBILITY_TIMEOUT = env.int("FACTCHECK_TASK_VISIBILITY_TIMEOUT", default=45)
@@ -262,6 +262,15 @@ FACTCHECK_MAX_ARTICLE_BYTES = env.int("FACTCHECK_MAX_ARTICLE_BYTES", default=2_0
 # score above which differing figures flag the link as conflicting. See README.
 FACTCHECK_LINK_MIN_SCORE = env.float("FACTCHECK_LINK_MIN_SCORE", default=0.57)
 FACTCHECK_CONFLICT_MIN_SCORE = env.float("FACTCHECK_CONFLICT_MIN_SCORE", default=0.57)
+# Every outside url (evidence archives, webhooks) goes through factcheck.fetch: only
+# public addresses, at most this many seconds for the whole exchange, this many bytes of
+# answer and this many redirects. FACTCHECK_FETCH_ALLOW lets named hosts (host or
+# host:port) through whatever they resolve to: a test's loopback receiver, an intranet
+# service an operator trusts.
+FACTCHECK_FETCH_TIMEOUT = env.float("FACTCHECK_FETCH_TIMEOUT", default=20)
+FACTCHECK_FETCH_MAX_BYTES = env.int("FACTCHECK_FETCH_MAX_BYTES", default=5_000_000)
+FACTCHECK_FETCH_MAX_REDIRECTS = env.int("FACTCHECK_FETCH_MAX_REDIRECTS", default=5)
+FACTCHECK_FETCH_ALLOW = env.list("FACTCHECK_FETCH_ALLOW", default=[])
 # Largest ClaimReview file (page, feed, search API answer) import_claimreview reads.
 FACTCHECK_MAX_IMPORT_BYTES = env.int("FACTCHECK_MAX_IMPORT_BYTES", default=200_000_000)
 

@@ -5,8 +5,6 @@ from __future__ import annotations
 
 import hashlib
 import logging
-import urllib.error
-import urllib.request
 from datetime import timedelta
 
 from celery import shared_task
@@ -18,12 +16,10 @@ from django.urls import reverse
 from django.utils import timezone
 
 from claims.models import Claim
+from factcheck import fetch as guarded
 from reviews.models import Evidence
 
 log = logging.getLogger(__name__)
-
-ARCHIVE_MAX_BYTES = 5_000_000
-ARCHIVE_TIMEOUT_SECONDS = 20
 
 
 @shared_task
@@ -54,19 +50,10 @@ def notify_assignment(claim_id: int, user_id: int) -> None:
 
 
 def fetch(url: str) -> tuple[int, bytes, str]:
-    """GET a page: (HTTP status, body, content type). Raises OSError when unreachable."""
-    if not url.lower().startswith(("http://", "https://")):
-        raise ValueError(f"Only http(s) pages are archived, not {url!r}.")
-    request = urllib.request.Request(url, headers={"User-Agent": "factcheck-archiver/1.0"})  # noqa: S310 (scheme checked above)
-    try:
-        with urllib.request.urlopen(request, timeout=ARCHIVE_TIMEOUT_SECONDS) as response:  # noqa: S310
-            return (
-                response.status,
-                response.read(ARCHIVE_MAX_BYTES),
-                response.headers.get("Content-Type", ""),
-            )
-    except urllib.error.HTTPError as error:
-        return error.code, error.read(ARCHIVE_MAX_BYTES), error.headers.get("Content-Type", "")
+    """GET a page through the guarded client: (HTTP status, body, content type). Raises
+    FetchRefused for a url we will not fetch, FetchFailed when it does not answer."""
+    response = guarded.fetch(url)
+    return response.status, response.body, response.content_type
 
 
 class ArchiveRetry(Exception):
@@ -92,9 +79,11 @@ def archive_evidence(evidence_id: int) -> None:
     url = evidence.url
     try:
         status, body, content_type = fetch(url)
-    except ValueError as error:
-        return _archive_failed(evidence_id, url, str(error), final=True)
-    except OSError as error:
+    except guarded.FetchRefused as error:
+        # Loopback, private, link-local ... addresses, other schemes, oversize answers:
+        # the archive's final state says why, and nothing was fetched from there.
+        return _archive_failed(evidence_id, url, f"refused: {error.reason}", final=True)
+    except (guarded.FetchFailed, OSError) as error:
         reason = getattr(error, "reason", None) or error
         return _archive_failed(evidence_id, url, f"{type(error).__name__}: {reason}", final=False)
     if status >= 400:

@@ -28,15 +28,17 @@ class Page(BaseHTTPRequestHandler):
 
 
 @pytest.fixture
-def page_url():
+def page_url(monkeypatch):
     server = ThreadingHTTPServer(("127.0.0.1", 0), Page)
     threading.Thread(target=server.serve_forever, daemon=True).start()
+    # It stands for a public page: let the worker (started after this) fetch it.
+    monkeypatch.setenv("FACTCHECK_FETCH_ALLOW", f"127.0.0.1:{server.server_port}")
     yield f"http://127.0.0.1:{server.server_port}/record"
     server.shutdown()
 
 
 def test_worker_archives_evidence_queued_by_the_service(
-    transactional_db, worker, page_url, editor, claim
+    transactional_db, page_url, worker, editor, claim
 ):
     evidence = services.add_evidence(
         claim_id=claim.pk,

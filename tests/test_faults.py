@@ -167,7 +167,12 @@ def test_api_writes_succeed_with_the_broker_down_and_their_work_runs_when_it_is_
     mail = tmp_path / "mail"
     mail.mkdir()
     back = time.monotonic()
-    worker = start_worker(redis.url, tmp_path, EMAIL_URL=f"filemail:///{mail}")
+    worker = start_worker(
+        redis.url,
+        tmp_path,
+        EMAIL_URL=f"filemail:///{mail}",
+        FACTCHECK_FETCH_ALLOW=f"127.0.0.1:{page.server_port}",  # the stand-in public page
+    )
     workers.append(worker)
     wait_for(all_done(worker, queued), 60, "every queued message to run")
     recovered = time.monotonic() - back
@@ -435,7 +440,9 @@ def test_an_archive_that_fails_three_times_then_succeeds(
         kind=Evidence.Kind.OFFICIAL_RECORD,
     )
     started = time.monotonic()
-    worker = start_worker(redis.url, tmp_path)
+    worker = start_worker(
+        redis.url, tmp_path, FACTCHECK_FETCH_ALLOW=f"127.0.0.1:{page.server_port}"
+    )
     workers.append(worker)
 
     def archived():
@@ -468,7 +475,12 @@ def test_an_archive_that_fails_for_good_says_so_and_an_operator_retries_it(
         title="The UN's record",
         kind=Evidence.Kind.OFFICIAL_RECORD,
     )
-    worker = start_worker(redis.url, tmp_path, FACTCHECK_ARCHIVE_MAX_ATTEMPTS=3)
+    worker = start_worker(
+        redis.url,
+        tmp_path,
+        FACTCHECK_ARCHIVE_MAX_ATTEMPTS=3,
+        FACTCHECK_FETCH_ALLOW=f"127.0.0.1:{page.server_port}",
+    )
     workers.append(worker)
 
     def finished():

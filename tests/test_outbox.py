@@ -106,6 +106,7 @@ def test_the_sweep_links_claims_never_linked_and_archives_evidence_never_archive
     # Stored before the outbox, or behind its back: nothing queued for them.
     claims = [ClaimFactory() for _ in range(3)]
     page = scripted_server([200])
+    settings.FACTCHECK_FETCH_ALLOW = [f"127.0.0.1:{page.server_port}"]  # a public page
     evidence = workflow.add_evidence(
         claim_id=claims[0].pk,
         actor=editor,
@@ -182,6 +183,7 @@ def test_doctor_and_healthz_fail_when_the_broker_is_unreachable(monkeypatch):
 def test_evidence_shows_its_archive_pending_then_failed_for_good(editor, claim, settings):
     settings.FACTCHECK_ARCHIVE_MAX_ATTEMPTS = 2
     page = scripted_server([404])
+    settings.FACTCHECK_FETCH_ALLOW = [f"127.0.0.1:{page.server_port}"]  # a public page
     evidence = workflow.add_evidence(
         claim_id=claim.pk,
         actor=editor,
