@@ -233,7 +233,7 @@ def build(url: str, seed: int) -> None:
     claim_cols = [
         "id", "article_id", "source_url", "text", "span_start", "span_end", "claimant_id",
         "claim_date", "checkworthiness", "checkworthiness_reasons", "origin", "status",
-        "assignee_id", "duplicate_of_id", "version", "created_at", "updated_at",
+        "assignee_id", "duplicate_of_id", "version", "created_at", "updated_at", "is_public",
     ]  # fmt: skip
     verdict_rows, transition_rows = [], []
     claim_meta = []  # (claim id, article id, status, created) for links
@@ -338,6 +338,7 @@ def build(url: str, seed: int) -> None:
                         1 if status == "new" else rng.randint(2, 6),
                         ccreated,
                         updated,
+                        status == "published",
                     )
                 )
                 claim_meta.append((cid, a + 1, status))
@@ -413,8 +414,9 @@ def build(url: str, seed: int) -> None:
             "correction_note",
             "created_at",
             "updated_at",
+            "withdrawal_note",
         ],
-        verdict_rows,
+        ((*row, "") for row in verdict_rows),
     )
     copy(
         "reviews_transition",

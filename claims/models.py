@@ -150,6 +150,18 @@ class Claim(models.Model):
             models.Index(fields=["updated_at", "id"], name="claim_updated_id"),
             models.Index(fields=["status", "created_at", "id"], name="claim_status_created_id"),
             models.Index(fields=["status", "updated_at", "id"], name="claim_status_updated_id"),
+            # A person's claims by state, latest change first (the dashboard's "My claims"
+            # and its total): an index range, however many claims others have.
+            models.Index(
+                fields=["assignee", "status", "-updated_at", "-id"], name="claim_assignee_status"
+            ),
+            # The desk's queue (new, nobody on it), in the dashboard's order: its first rows
+            # and its total (an index-only count) without reading the other claims.
+            models.Index(
+                fields=["-checkworthiness", "-created_at", "-id"],
+                condition=Q(status="new", assignee__isnull=True),
+                name="claim_queue",
+            ),
         ]
         constraints = [
             models.CheckConstraint(

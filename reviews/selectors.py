@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Permission
-from django.db.models import Prefetch, Q, QuerySet
+from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet, Subquery
 
 from claims.models import Claim
 from claims.selectors import visible_claims
@@ -66,4 +66,40 @@ def is_assignable(user) -> bool:
         user is not None
         and getattr(user, "pk", None) is not None
         and assignable_members().filter(pk=user.pk).exists()
+    )
+
+
+def published_fact_checks(user) -> QuerySet[Claim]:
+    """The public index: claims whose verdict stands published (not withdrawn, and still
+    public while reopened for a correction), newest publication first, each with its
+    approved verdict and rating prefetched. Search it with claims.selectors.search_claims."""
+    approved = Verdict.objects.filter(claim=OuterRef("pk"), state=Verdict.State.APPROVED)
+    return (
+        visible_claims(user)
+        .filter(is_public=True)
+        .annotate(published_at=Subquery(approved.values("approved_at")[:1]))
+        .filter(published_at__isnull=False)
+        .select_related("article", "article__outlet", "claimant")
+        .defer("article__body", "article__content_hash", "checkworthiness_reasons")
+        .prefetch_related(
+            Prefetch(
+                "verdicts",
+                queryset=Verdict.objects.filter(state=Verdict.State.APPROVED).select_related(
+                    "rating"
+                ),
+                to_attr="approved_verdicts",
+            )
+        )
+        .order_by("-published_at", "-id")
+    )
+
+
+def with_published_rating(claims: QuerySet[Claim], rating) -> QuerySet[Claim]:
+    """Claims whose standing published verdict carries `rating`."""
+    return claims.filter(
+        Exists(
+            Verdict.objects.filter(
+                claim=OuterRef("pk"), state=Verdict.State.APPROVED, rating=rating
+            )
+        )
     )

@@ -128,6 +128,7 @@ class ClaimListForm(ListForm):
         label="Check-worthiness at least (%)", min_value=0, max_value=100, required=False
     )
     conflicting = forms.BooleanField(label="Has conflicting links", required=False)
+    awaiting = forms.BooleanField(label="Awaiting my approval", required=False)
     sort = forms.ChoiceField(
         label="Sort",
         choices=[(key, label) for key, (label, _) in CLAIM_SORTS.items()],
@@ -173,6 +174,15 @@ def conflicting_links() -> Exists:
     return Exists(links)
 
 
+def awaiting_approval_by(user) -> Q:
+    """Proposed claims whose proposal is not `user`'s own (four eyes): what waits for them."""
+    # NOT IN an uncorrelated subquery, not NOT EXISTS: PostgreSQL hashes the person's few
+    # proposals once, where a correlated subplan, costed per row, makes the dashboard's
+    # one-pass count look expensive enough to be JIT-compiled (400 ms at 100,000 claims).
+    theirs = Verdict.objects.filter(state=Verdict.State.PROPOSED, proposed_by=user)
+    return Q(status=Status.PROPOSED) & ~Q(pk__in=theirs.values("claim_id"))
+
+
 def filter_claims(form: ClaimListForm, *, user) -> QuerySet[Claim]:
     """The claims the list's url asks for, in its order, with what each row shows."""
     claims = claims_for_list(user)
@@ -208,6 +218,8 @@ def filter_claims(form: ClaimListForm, *, user) -> QuerySet[Claim]:
         claims = claims.filter(checkworthiness__gte=value("worth") / 100)
     if value("conflicting"):
         claims = claims.filter(conflicting_links())
+    if value("awaiting"):
+        claims = claims.filter(awaiting_approval_by(user))
     sort = value("sort") or DEFAULT_CLAIM_SORT
     return claims.order_by(*CLAIM_SORTS[sort][1]).prefetch_related(_published_rating_prefetch())
 

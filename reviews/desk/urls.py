@@ -2,10 +2,10 @@
 
 from django.urls import path
 
-from reviews.desk import list_views, public, views
+from reviews.desk import dashboard, list_views, public, views
 
 urlpatterns = [
-    path("", views.dashboard, name="dashboard"),
+    path("", dashboard.dashboard, name="dashboard"),
     path("desk/claims/", list_views.claim_list, name="desk-claims"),
     path("desk/claims/bulk/", list_views.claim_bulk, name="desk-claims-bulk"),
     path("desk/articles/", list_views.article_list, name="desk-articles"),
@@ -16,4 +16,6 @@ urlpatterns = [
     path("desk/claims/<int:pk>/verdict/", views.claim_save_verdict, name="desk-claim-verdict"),
     # Reversed by reviews.claimreview for ClaimReview's url: keep the name.
     path("claims/<int:pk>/", public.public_claim, name="public-claim"),
+    path("checks/", public.public_index, name="public-index"),
+    path("ratings.css", public.rating_styles, name="rating-styles"),
 ]

@@ -1,4 +1,4 @@
-"""The desk's pages: dashboard, articles, and the claim page with its workflow buttons,
+"""The desk's pages: articles, and the claim page with its workflow buttons,
 evidence and verdict forms (the public verdict page is reviews.desk.public).
 
 Views parse input, call reviews.services, and show a refusal's message on the page; they
@@ -9,22 +9,21 @@ prefetches up front, so a page's query count does not grow with the claims it sh
 from __future__ import annotations
 
 from dataclasses import dataclass
-from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.db.models import Count, Exists, OuterRef, Prefetch, Q
+from django.db.models import Count, Prefetch, Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_POST
 
 from claims.models import Article, Claim, SimilarClaim
-from claims.selectors import is_staff_member, search_claims, visible_claims
+from claims.selectors import is_staff_member, visible_claims
 from reviews import services
 from reviews.desk import once
-from reviews.desk.forms import ActionForm, EvidenceForm, SearchForm, VerdictForm
+from reviews.desk.forms import ActionForm, EvidenceForm, VerdictForm
 from reviews.desk.highlight import context_window, highlight
 from reviews.models import Evidence, Transition, Verdict
 from reviews.selectors import assignable_members, claim_history
@@ -32,9 +31,6 @@ from reviews.workflow import WORKFLOW, Step
 
 Status = Claim.Status
 Action = Transition.Action
-
-# How many rows each dashboard list shows; the rest is one search away.
-LIST_LIMIT = 25
 
 
 def desk_required(view):
@@ -64,97 +60,6 @@ def _published_rating_prefetch() -> Prefetch:
         "verdicts",
         queryset=Verdict.objects.filter(state=Verdict.State.APPROVED).select_related("rating"),
         to_attr="approved_verdicts",
-    )
-
-
-def _search(user, query: str, status: str) -> list[Claim]:
-    # The API's search (claims.selectors.search_claims): the same claims for the same words.
-    claims = search_claims(_list_claims(user), query)
-    if status:
-        claims = claims.filter(status=status)
-    return list(
-        claims.prefetch_related(_published_rating_prefetch()).order_by("-updated_at", "-id")[
-            :LIST_LIMIT
-        ]
-    )
-
-
-# -- dashboard --------------------------------------------------------------------------
-
-
-@require_GET
-@desk_required
-def dashboard(request: HttpRequest) -> HttpResponse:
-    """The desk's start page: my work, the queue, what waits for me, what went out."""
-    user = request.user
-    counts = dict(
-        Claim.objects.values_list("status").annotate(n=Count("id")).values_list("status", "n")
-    )
-    state_counts = [(value, label, counts.get(value, 0)) for value, label in Status.choices]
-
-    search = SearchForm(request.GET or None)
-    status_filter = request.GET.get("status", "")
-    if status_filter not in Status.values:
-        status_filter = ""
-    query = search.cleaned_data["q"].strip() if search.is_valid() else ""
-    searching = bool(query or status_filter)
-
-    mine = list(
-        _list_claims(user)
-        .filter(assignee=user, status__in=[Status.IN_REVIEW, Status.PROPOSED])
-        .order_by("status", "-updated_at", "-id")[:LIST_LIMIT]
-    )
-    my_groups = [
-        (label, [c for c in mine if c.status == value])
-        for value, label in Status.choices
-        if value in (Status.IN_REVIEW, Status.PROPOSED)
-    ]
-
-    queue = list(
-        _list_claims(user)
-        .filter(status=Status.NEW, assignee__isnull=True)
-        .order_by("-checkworthiness", "-created_at", "-id")[:LIST_LIMIT]
-    )
-
-    awaiting = None
-    if user.has_perm("reviews.review_verdict"):
-        proposed_by_me = Verdict.objects.filter(
-            claim=OuterRef("pk"), state=Verdict.State.PROPOSED, proposed_by=user
-        )
-        awaiting = list(
-            _list_claims(user)
-            .filter(status=Status.PROPOSED)
-            .exclude(Exists(proposed_by_me))
-            .order_by("updated_at", "id")[:LIST_LIMIT]
-        )
-
-    published = list(
-        _list_claims(user)
-        .filter(status=Status.PUBLISHED)
-        .prefetch_related(_published_rating_prefetch())
-        .order_by("-updated_at", "-id")[:10]
-    )
-
-    return render(
-        request,
-        "reviews/dashboard.html",
-        {
-            "state_counts": state_counts,
-            "search": search if search.is_bound else SearchForm(),
-            "searching": searching,
-            "query": query,
-            "status_filter": status_filter,
-            "results": _search(user, query, status_filter) if searching else [],
-            # The same filters as the API's claim list, for the export links.
-            "export_query": urlencode(
-                {k: v for k, v in (("search", query), ("status", status_filter)) if v}
-            ),
-            "my_groups": my_groups,
-            "mine_count": len(mine),
-            "queue": queue,
-            "awaiting": awaiting,
-            "published": published,
-        },
     )
 
 
