@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('claims', '0008_score_every_claim'),
+        ('claims', '0009_similarity_word_model'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
