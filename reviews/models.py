@@ -242,6 +242,7 @@ class Transition(models.Model):
         PUBLISH = "publish", "Publish"
         REOPEN = "reopen", "Reopen"
         WITHDRAW = "withdraw", "Withdraw verdict"
+        WITHDRAW_PROPOSAL = "withdraw_proposal", "Withdraw proposal"
 
     # PROTECT: a claim that has been worked on keeps its audit trail; it is dismissed,
     # not deleted.

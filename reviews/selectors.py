@@ -4,6 +4,9 @@ starts from it."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
+from datetime import datetime
+
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Permission
 from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet, Subquery
@@ -103,3 +106,137 @@ def with_published_rating(claims: QuerySet[Claim], rating) -> QuerySet[Claim]:
             )
         )
     )
+
+
+@dataclass
+class HistoryEntry:
+    """One line of a claim's history on the desk: a workflow step, or a correction of the
+    claim or of its evidence (with the fields that changed, old and new)."""
+
+    when: datetime
+    actor: object
+    what: str
+    action: str = ""
+    moved: tuple[str, str] | None = None
+    comment: str = ""
+    changes: list[tuple[str, str, str]] = field(default_factory=list)
+
+
+_CLAIM_FIELD_LABELS = {
+    "text": "text",
+    "span_start": "span start",
+    "span_end": "span end",
+    "claimant": "claimant",
+    "claim_date": "date",
+}
+_EVIDENCE_FIELD_LABELS = {
+    "url": "url",
+    "title": "title",
+    "publisher": "publisher",
+    "quote": "quote",
+    "kind": "kind",
+    "stance": "stance",
+}
+
+
+def _changes(new, old, labels: dict[str, str]) -> list[tuple[str, str, str]]:
+    if old is None:
+        return []
+    out = []
+    for name, label in labels.items():
+        before, after = getattr(old, f"{name}_id", None), getattr(new, f"{name}_id", None)
+        if before is None and after is None:
+            before, after = getattr(old, name), getattr(new, name)
+        if before != after:
+            out.append(
+                (label, "" if before is None else str(before), "" if after is None else str(after))
+            )
+    return out
+
+
+def claim_record(claim: Claim) -> list[HistoryEntry]:
+    """The claim's history as the desk shows it, oldest first: its workflow steps and the
+    corrections of its text, span, claimant, date and evidence. Three queries, however
+    long the history."""
+    from reviews.models import Evidence
+
+    entries = [
+        HistoryEntry(
+            when=t.created_at,
+            actor=t.actor,
+            what=t.get_action_display().lower()
+            + (f" to {t.assignee.get_username()}" if t.assignee and t.action == "assign" else ""),
+            action=t.action,
+            moved=(t.get_from_status_display().lower(), t.get_to_status_display().lower()),
+            comment=t.comment,
+        )
+        for t in claim_history(claim)
+    ]
+    previous = None
+    for row in (
+        Claim.history.filter(id=claim.pk)
+        .select_related("history_user")
+        .order_by("history_date", "history_id")
+    ):
+        if (row.history_change_reason or "").startswith("edited"):
+            entries.append(
+                HistoryEntry(
+                    when=row.history_date,
+                    actor=row.history_user,
+                    what="corrected the claim",
+                    action="edit",
+                    changes=_changes(row, previous, _CLAIM_FIELD_LABELS),
+                )
+            )
+        previous = row
+    last_of: dict[int, object] = {}
+    for row in (
+        Evidence.history.filter(claim_id=claim.pk)
+        .select_related("history_user")
+        .order_by("history_date", "history_id")
+    ):
+        reason = row.history_change_reason or ""
+        if reason in ("changed", "removed"):
+            entries.append(
+                HistoryEntry(
+                    when=row.history_date,
+                    actor=row.history_user,
+                    what=f"{reason} evidence “{row.title}”",
+                    action=f"evidence_{reason}",
+                    changes=_changes(row, last_of.get(row.id), _EVIDENCE_FIELD_LABELS)
+                    if reason == "changed"
+                    else [],
+                )
+            )
+        last_of[row.id] = row
+    _name_claimants(entries)
+    entries.sort(key=lambda e: e.when)
+    return entries
+
+
+def _name_claimants(entries: list[HistoryEntry]) -> None:
+    """Claimants by name, not id, in the changes (one query, only when one changed)."""
+    from claims.models import Claimant
+
+    ids = {
+        int(v)
+        for e in entries
+        for label, old, new in e.changes
+        if label == "claimant"
+        for v in (old, new)
+        if v
+    }
+    if not ids:
+        return
+    names = dict(Claimant.objects.filter(pk__in=ids).values_list("pk", "name"))
+    for e in entries:
+        e.changes = [
+            (
+                label,
+                names.get(int(old), old) if old else "",
+                names.get(int(new), new) if new else "",
+            )
+            if label == "claimant"
+            else (label, old, new)
+            for label, old, new in e.changes
+        ]

@@ -48,6 +48,8 @@ class Step:
     assignee_only: str = ""
     # Four eyes: the proposer of the verdict may not take the step (the refusal's words).
     four_eyes: str = ""
+    # Only the proposer of the verdict may take the step (the refusal's words otherwise).
+    proposer_only: str = ""
     # Only while a published verdict stands (the refusal's words otherwise)...
     needs_published_verdict: str = ""
     # ...or never while one stands (the refusal's words): dismissing a reopened claim
@@ -153,6 +155,19 @@ STEPS: tuple[Step, ...] = (
         comment_required="A comment for the reviewer",
         comment_label="What needs more work",
         four_eyes="A verdict cannot be sent back by the person who proposed it.",
+    ),
+    Step(
+        Action.WITHDRAW_PROPOSAL,
+        sources=(Status.PROPOSED,),
+        target=Status.IN_REVIEW,
+        permission="propose_verdict",
+        permission_message="You do not have the right to propose verdicts.",
+        doing="withdraw this proposal",
+        label="Withdraw proposal",
+        style="secondary",
+        inputs={"comment": "comment"},
+        comment_label="Why (optional)",
+        proposer_only="Only the person who proposed this verdict can withdraw the proposal.",
     ),
     Step(
         Action.PUBLISH,

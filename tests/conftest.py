@@ -160,3 +160,64 @@ def stop_worker(proc: subprocess.Popen) -> str:
         proc.kill()
         out, _ = proc.communicate()
     return out or ""
+
+
+# The purpose each desk form's one-time token is drawn for, by the url it posts to (the
+# templates' `{% once_token ... %}`): the url's name, then the claim's id where it has one.
+ONCE_PURPOSES = {
+    "desk-claim-action": "action",
+    "desk-claim-evidence": "evidence",
+    "desk-claim-verdict": "verdict",
+    "desk-claims-bulk": "bulk",
+    "desk-claim-edit": "edit",
+    "desk-evidence-edit": "evidence-edit",
+    "desk-evidence-remove": "evidence-remove",
+}
+
+
+def once_purpose(url: str) -> str | None:
+    from django.urls import Resolver404, resolve
+
+    try:
+        match = resolve(url.split("?")[0])
+    except Resolver404:
+        return None
+    name = ONCE_PURPOSES.get(match.url_name)
+    if name is None:
+        return None
+    return ":".join([name, *(str(v) for v in match.kwargs.values())])
+
+
+def with_once_token(client, url: str, data: dict | None) -> dict:
+    """`data` with the one-time token the form's page would have drawn for the client's
+    signed-in user, when `url` is a desk form's and `data` has none."""
+    from django.contrib.auth import get_user_model
+
+    from reviews.desk import once
+
+    data = dict(data or {})
+    purpose = once_purpose(url)
+    if purpose is not None and once.FIELD not in data and "_auth_user_id" in client.session:
+        user = get_user_model().objects.get(pk=client.session["_auth_user_id"])
+        data[once.FIELD] = once.issue(user=user, purpose=purpose)
+    return data
+
+
+def desk_post(client, url: str, data: dict | None = None, **kwargs):
+    """POST a desk form as its page would send it, one-time token included."""
+    return client.post(url, with_once_token(client, url, data), **kwargs)
+
+
+def desk_client(user=None):
+    """A test client signed in as `user` whose posts carry the one-time token their form's
+    page would have drawn; a plain Client sends none."""
+    from django.test import Client
+
+    class DeskClient(Client):
+        def post(self, path, data=None, *args, **kwargs):
+            return super().post(path, with_once_token(self, path, data), *args, **kwargs)
+
+    client = DeskClient()
+    if user is not None:
+        client.force_login(user)
+    return client

@@ -8,6 +8,7 @@ import pytest
 from claims.models import Claim
 from reviews import services
 from reviews.models import Transition
+from tests.conftest import desk_post
 from tests.factories import ArticleFactory, ClaimFactory
 from tests.test_desk_lists import many_claims
 
@@ -20,7 +21,7 @@ def messages_of(response) -> list[str]:
 
 
 def post(client, data, follow=True):
-    return client.post(URL, data, follow=follow)
+    return desk_post(client, URL, data, follow=follow)
 
 
 def test_an_editor_dismisses_ten_claims_with_one_reason_and_one_is_refused(client, editor):

@@ -51,6 +51,18 @@ class EvidenceForm(ClaimWorkForm):
     )
 
 
+class EvidenceEditForm(EvidenceForm):
+    """An evidence record's correction, drawn once per record on the claim page (each with
+    its own prefix): its labels say which form a field belongs to."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for field in self.fields.values():
+            if field.label:
+                field.label = f"Corrected {field.label[0].lower()}{field.label[1:]}"
+        self.fields["url"].label = "Corrected source URL"
+
+
 class VerdictForm(ClaimWorkForm):
     rating = forms.ModelChoiceField(
         label="Rating", queryset=Rating.objects.all(), empty_label="Choose a rating"
@@ -97,3 +109,32 @@ class ActionForm(DeskForm):
         super().__init__(*args, **kwargs)
         # A fresh queryset per form, not the one evaluated at import time.
         self.fields["assignee"].queryset = assignable_members()
+
+
+class ClaimEditForm(ClaimWorkForm):
+    """A correction of the claim itself: its words, its span in the article, who said it
+    and when. The view passes on only what differs from the claim as stored."""
+
+    text = forms.CharField(
+        label="Claim text",
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="For a claim from an article, the article's own words: the span follows them.",
+    )
+    span_start = forms.IntegerField(label="Span start", min_value=0, required=False)
+    span_end = forms.IntegerField(
+        label="Span end",
+        min_value=1,
+        required=False,
+        help_text="Character offsets in the article's text; change them to take other words.",
+    )
+    claimant = forms.CharField(
+        label="Claimant",
+        max_length=200,
+        required=False,
+        help_text="Who made the claim (a person's name); empty when not known.",
+    )
+    claim_date = forms.DateField(
+        label="Date of the claim",
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+    )

@@ -36,6 +36,10 @@ class TokenRefused(DomainError):
     code = "form_expired"
 
 
+class TokenMissing(TokenRefused):
+    code = "form_token_missing"
+
+
 def issue(*, user, purpose: str) -> str:
     """A fresh token for one form of `purpose` drawn for `user`."""
     nonce = secrets.token_hex(16)
@@ -43,13 +47,18 @@ def issue(*, user, purpose: str) -> str:
 
 
 def spend(token: str | None, *, user, purpose: str) -> None:
-    """Accept the form once: raises TokenRefused for a forged, foreign or expired token
-    and AlreadySent when the same form was accepted before.
+    """Accept the form once: raises TokenMissing for a post without a token,
+    TokenRefused for a forged, foreign or expired one and AlreadySent when the same form
+    was accepted before.
 
-    A post with no token at all (a script, a test client: CSRF still guards it) is taken
-    as sent once; every form the desk draws carries one."""
+    Every form the desk draws carries a token, so a post without one did not come from a
+    page of the desk (a script, a stale page from before tokens): it is refused, not taken
+    as sent once, or a double click could still act twice through it."""
     if not token:
-        return
+        raise TokenMissing(
+            "This form came without its one-time token, so nothing was changed; "
+            "reload the page and send it again."
+        )
     try:
         data = signing.TimestampSigner(salt=_SALT).unsign_object(token, max_age=MAX_AGE)
     except signing.SignatureExpired:

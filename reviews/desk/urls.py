@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from reviews.desk import dashboard, list_views, public, views
+from reviews.desk import claim_views, dashboard, fixes, list_views, public, views
 
 urlpatterns = [
     path("", dashboard.dashboard, name="dashboard"),
@@ -10,10 +10,25 @@ urlpatterns = [
     path("desk/claims/bulk/", list_views.claim_bulk, name="desk-claims-bulk"),
     path("desk/articles/", list_views.article_list, name="desk-articles"),
     path("desk/articles/<int:pk>/", views.article_detail, name="desk-article"),
-    path("desk/claims/<int:pk>/", views.claim_detail, name="desk-claim"),
-    path("desk/claims/<int:pk>/action/", views.claim_action, name="desk-claim-action"),
-    path("desk/claims/<int:pk>/evidence/", views.claim_add_evidence, name="desk-claim-evidence"),
-    path("desk/claims/<int:pk>/verdict/", views.claim_save_verdict, name="desk-claim-verdict"),
+    path("desk/claims/<int:pk>/", claim_views.claim_detail, name="desk-claim"),
+    path("desk/claims/<int:pk>/action/", claim_views.claim_action, name="desk-claim-action"),
+    path(
+        "desk/claims/<int:pk>/evidence/", claim_views.claim_add_evidence, name="desk-claim-evidence"
+    ),
+    path(
+        "desk/claims/<int:pk>/verdict/", claim_views.claim_save_verdict, name="desk-claim-verdict"
+    ),
+    path("desk/claims/<int:pk>/edit/", fixes.claim_edit, name="desk-claim-edit"),
+    path(
+        "desk/claims/<int:pk>/evidence/<int:evidence_id>/",
+        fixes.evidence_edit,
+        name="desk-evidence-edit",
+    ),
+    path(
+        "desk/claims/<int:pk>/evidence/<int:evidence_id>/remove/",
+        fixes.evidence_remove,
+        name="desk-evidence-remove",
+    ),
     # Reversed by reviews.claimreview for ClaimReview's url: keep the name.
     path("claims/<int:pk>/", public.public_claim, name="public-claim"),
     path("checks/", public.public_index, name="public-index"),

@@ -1,8 +1,8 @@
 """The review workflow's writes: every status change, evidence and verdict write goes
 through here (the admin, the API, the desk, commands and tasks all call these).
 
-- `steps`: the workflow's steps, driven by the table in reviews.workflow (guards,
-  `available_actions`, `perform`);
+- `steps`: the workflow's steps and `perform`, driven by the table in reviews.workflow;
+- `guards`: the table's guards around every step, and `available_actions`;
 - `work`: evidence, the verdict draft and claim edits while a claim is open to the actor;
 - `common`: the row lock, the move with its transition row, rights, history, side effects.
 
@@ -19,11 +19,10 @@ from reviews.errors import (
     WorkflowError,
 )
 from reviews.services.common import can_work_on
+from reviews.services.guards import actions_checker, available_actions
 from reviews.services.steps import (
     EFFECTS,
-    actions_checker,
     assign,
-    available_actions,
     dismiss,
     perform,
     propose,
@@ -33,6 +32,7 @@ from reviews.services.steps import (
     send_back,
     take,
     withdraw,
+    withdraw_proposal,
 )
 from reviews.services.work import (
     CLAIM_FIELDS,
@@ -79,4 +79,5 @@ __all__ = [
     "update_claim",
     "update_evidence",
     "withdraw",
+    "withdraw_proposal",
 ]

@@ -10,7 +10,6 @@ WorkflowError (or a subclass) with a message a reviewer understands; nothing is 
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
 
 from django.contrib.auth.models import AbstractBaseUser
 from django.db import transaction
@@ -18,154 +17,15 @@ from django.utils import timezone
 
 from claims.models import Claim
 from factcheck.outbox import enqueue
-from reviews.errors import Incomplete, InvalidInput, NotPermitted, WorkflowError
+from reviews.errors import Incomplete, InvalidInput, WorkflowError
 from reviews.models import Transition, Verdict
 from reviews.selectors import is_assignable
-from reviews.services.common import (
-    has_perm,
-    lock,
-    move,
-    open_verdict,
-    record_history,
-    require_text,
-)
-from reviews.workflow import WORKFLOW, Step
+from reviews.services.common import open_verdict, record_history
+from reviews.services.guards import begin, finish
+from reviews.workflow import WORKFLOW
 
 Status = Claim.Status
 Action = Transition.Action
-
-
-def _proposer(claim: Claim) -> int | None:
-    """Who proposed the claim's proposed verdict (from the prefetched `verdicts`)."""
-    proposed = [v for v in claim.verdicts.all() if v.state == Verdict.State.PROPOSED]
-    return proposed[0].proposed_by_id if proposed else None
-
-
-def is_open_to(step: Step, user: AbstractBaseUser, claim: Claim) -> bool:
-    """May `user` take `step` on `claim` now, as far as the table's guards tell?
-
-    Rules that need input (a reason, a complete verdict, a valid assignee) are checked
-    when the step is taken."""
-    if claim.status not in step.sources or not has_perm(user, step.permission):
-        return False
-    return _open_by_claim(step, user, claim)
-
-
-def _open_by_claim(step: Step, user: AbstractBaseUser, claim: Claim) -> bool:
-    """The guards of `step` that depend on the claim, the permission aside."""
-    if claim.status not in step.sources:
-        return False
-    if step.unassigned_only and claim.assignee_id is not None:
-        return False
-    if step.assignee_only and claim.assignee_id != user.pk:
-        return False
-    if step.four_eyes:
-        proposer = _proposer(claim)
-        if proposer is None or proposer == user.pk:
-            return False
-    if step.needs_published_verdict and not _stands(claim):
-        return False
-    return not (step.refused_with_published_verdict and _stands(claim))
-
-
-def _stands(claim: Claim) -> bool:
-    """Does a published verdict stand (from the prefetched `verdicts` where present)?"""
-    if not claim.is_public:
-        return False
-    return any(v.state == Verdict.State.APPROVED for v in claim.verdicts.all())
-
-
-def available_actions(user: AbstractBaseUser, claim: Claim) -> list[str]:
-    """The workflow actions this user may take on this claim now (for buttons and the API).
-
-    Uses the claim's prefetched `verdicts` where present."""
-    return [action for action, step in WORKFLOW.items() if is_open_to(step, user, claim)]
-
-
-def actions_checker(user: AbstractBaseUser) -> Callable[[Claim], list[str]]:
-    """`available_actions` for a list of claims: the user's permissions are asked once,
-    not for every claim (a tenth of the cost of a page of 100)."""
-    steps = [(a, step) for a, step in WORKFLOW.items() if has_perm(user, step.permission)]
-
-    def actions(claim: Claim) -> list[str]:
-        return [action for action, step in steps if _open_by_claim(step, user, claim)]
-
-    return actions
-
-
-@dataclass
-class Begun:
-    """A step whose guards passed: the locked claim, the cleaned comment and (for
-    four-eyes steps) the proposed verdict."""
-
-    step: Step
-    claim: Claim
-    comment: str
-    proposed: Verdict | None = None
-
-
-def _proposed_verdict(claim: Claim) -> Verdict:
-    verdict = claim.verdicts.filter(state=Verdict.State.PROPOSED).first()
-    if verdict is None:  # only reachable if the data was changed behind the services
-        raise WorkflowError("This claim has no proposed verdict.", claim=claim)
-    return verdict
-
-
-def _begin(
-    action: str,
-    *,
-    claim_id: int,
-    actor: AbstractBaseUser,
-    expected_version: int | None,
-    comment: str = "",
-) -> Begun:
-    """Lock the claim and check the guards of the action's row, in the table's order."""
-    step = WORKFLOW[action]
-    claim = lock(claim_id, expected_version)
-    if not has_perm(actor, step.permission):
-        raise NotPermitted(step.permission_message, claim=claim)
-    if claim.status not in step.sources:
-        raise WorkflowError(
-            f"Cannot {step.doing}: the claim is {claim.get_status_display().lower()}.",
-            claim=claim,
-        )
-    if step.assignee_only and claim.assignee_id != actor.pk:
-        raise NotPermitted(step.assignee_only, claim=claim)
-    proposed = None
-    if step.four_eyes:
-        proposed = _proposed_verdict(claim)
-        if proposed.proposed_by_id == actor.pk:
-            raise NotPermitted(step.four_eyes, claim=claim)
-    if step.needs_published_verdict and not _stands(claim):
-        raise WorkflowError(step.needs_published_verdict, claim=claim)
-    if step.refused_with_published_verdict and _stands(claim):
-        raise WorkflowError(step.refused_with_published_verdict, claim=claim)
-    if step.comment_required:
-        comment = require_text(comment, step.comment_required, claim)
-    return Begun(step, claim, comment, proposed)
-
-
-def _finish(
-    begun: Begun,
-    *,
-    actor: AbstractBaseUser,
-    comment: str | None = None,
-    verdict: Verdict | None = None,
-    assignee: AbstractBaseUser | None = None,
-    fields: tuple[str, ...] = (),
-) -> Claim:
-    """Move the claim to the row's to-state and write its one transition row."""
-    move(
-        begun.claim,
-        action=begun.step.action,
-        to=begun.step.target,
-        actor=actor,
-        comment=begun.comment if comment is None else comment,
-        verdict=verdict,
-        assignee=assignee,
-        fields=fields,
-    )
-    return begun.claim
 
 
 # -- the effects: what each step does beyond the table's guards -------------------------
@@ -174,7 +34,7 @@ def _finish(
 @transaction.atomic
 def take(*, claim_id: int, actor: AbstractBaseUser, expected_version: int | None = None) -> Claim:
     """A reviewer takes an unassigned claim for review."""
-    begun = _begin(Action.TAKE, claim_id=claim_id, actor=actor, expected_version=expected_version)
+    begun = begin(Action.TAKE, claim_id=claim_id, actor=actor, expected_version=expected_version)
     claim = begun.claim
     if claim.assignee_id is not None:
         if claim.assignee_id == actor.pk:
@@ -185,7 +45,7 @@ def take(*, claim_id: int, actor: AbstractBaseUser, expected_version: int | None
             claim=claim,
         )
     claim.assignee = actor
-    return _finish(begun, actor=actor, assignee=actor, fields=("assignee",))
+    return finish(begun, actor=actor, assignee=actor, fields=("assignee",))
 
 
 @transaction.atomic
@@ -198,7 +58,7 @@ def assign(
     expected_version: int | None = None,
 ) -> Claim:
     """An editor assigns a claim to a reviewer (or reassigns it)."""
-    begun = _begin(
+    begun = begin(
         Action.ASSIGN,
         claim_id=claim_id,
         actor=actor,
@@ -215,7 +75,7 @@ def assign(
     if claim.assignee_id == assignee.pk and claim.status == Status.IN_REVIEW:
         raise WorkflowError(f"This claim is already assigned to {assignee}.", claim=claim)
     claim.assignee = assignee
-    _finish(begun, actor=actor, assignee=assignee, fields=("assignee",))
+    finish(begun, actor=actor, assignee=assignee, fields=("assignee",))
     if assignee.pk != actor.pk:
         # An outbox message in this transaction: sent after commit, whatever the broker.
         enqueue("reviews.tasks.notify_assignment", claim_id=claim.pk, user_id=assignee.pk)
@@ -232,7 +92,7 @@ def dismiss(
     expected_version: int | None = None,
 ) -> Claim:
     """An editor sets a claim aside: not checkable, opinion, or a duplicate."""
-    begun = _begin(
+    begun = begin(
         Action.DISMISS,
         claim_id=claim_id,
         actor=actor,
@@ -250,7 +110,7 @@ def dismiss(
             )
         claim.duplicate_of_id = duplicate_of
         fields = ("duplicate_of",)
-    return _finish(begun, actor=actor, fields=fields)
+    return finish(begun, actor=actor, fields=fields)
 
 
 @transaction.atomic
@@ -262,7 +122,7 @@ def restore(
     expected_version: int | None = None,
 ) -> Claim:
     """An editor brings a dismissed claim back as new and unassigned."""
-    begun = _begin(
+    begun = begin(
         Action.RESTORE,
         claim_id=claim_id,
         actor=actor,
@@ -271,7 +131,7 @@ def restore(
     )
     begun.claim.assignee = None
     begun.claim.duplicate_of = None
-    return _finish(begun, actor=actor, fields=("assignee", "duplicate_of"))
+    return finish(begun, actor=actor, fields=("assignee", "duplicate_of"))
 
 
 @transaction.atomic
@@ -283,7 +143,7 @@ def propose(
     expected_version: int | None = None,
 ) -> Claim:
     """The assignee puts the draft verdict forward for an editor's approval."""
-    begun = _begin(
+    begun = begin(
         Action.PROPOSE,
         claim_id=claim_id,
         actor=actor,
@@ -315,7 +175,7 @@ def propose(
     verdict.proposed_at = timezone.now()
     record_history(verdict, actor, "proposed")
     verdict.save(update_fields=["state", "proposed_by", "proposed_at", "updated_at"])
-    return _finish(begun, actor=actor, verdict=verdict)
+    return finish(begun, actor=actor, verdict=verdict)
 
 
 @transaction.atomic
@@ -327,7 +187,7 @@ def send_back(
     expected_version: int | None = None,
 ) -> Claim:
     """An editor returns a proposal to its reviewer with a comment."""
-    begun = _begin(
+    begun = begin(
         Action.SEND_BACK,
         claim_id=claim_id,
         actor=actor,
@@ -338,7 +198,31 @@ def send_back(
     verdict.state = Verdict.State.DRAFT
     record_history(verdict, actor, "sent back")
     verdict.save(update_fields=["state", "updated_at"])
-    return _finish(begun, actor=actor, verdict=verdict)
+    return finish(begun, actor=actor, verdict=verdict)
+
+
+@transaction.atomic
+def withdraw_proposal(
+    *,
+    claim_id: int,
+    actor: AbstractBaseUser,
+    comment: str = "",
+    expected_version: int | None = None,
+) -> Claim:
+    """The proposer takes a proposal back to review (to fix it before an editor sees it):
+    the verdict is a draft again."""
+    begun = begin(
+        Action.WITHDRAW_PROPOSAL,
+        claim_id=claim_id,
+        actor=actor,
+        expected_version=expected_version,
+        comment=comment,
+    )
+    verdict = begun.proposed
+    verdict.state = Verdict.State.DRAFT
+    record_history(verdict, actor, "proposal withdrawn")
+    verdict.save(update_fields=["state", "updated_at"])
+    return finish(begun, actor=actor, verdict=verdict)
 
 
 @transaction.atomic
@@ -351,7 +235,7 @@ def publish(
     expected_version: int | None = None,
 ) -> Claim:
     """An editor other than the proposer approves the verdict and publishes the claim."""
-    begun = _begin(
+    begun = begin(
         Action.PUBLISH,
         claim_id=claim_id,
         actor=actor,
@@ -393,7 +277,7 @@ def publish(
     )
     claim.is_public = True
     claim.under_review_since = None
-    return _finish(
+    return finish(
         begun,
         actor=actor,
         comment=comment or verdict.correction_note,
@@ -411,7 +295,7 @@ def reopen(
     expected_version: int | None = None,
 ) -> Claim:
     """An editor reopens a published claim; the next publish must carry a correction note."""
-    begun = _begin(
+    begun = begin(
         Action.REOPEN,
         claim_id=claim_id,
         actor=actor,
@@ -423,7 +307,7 @@ def reopen(
     approved = begun.claim.verdicts.filter(state=Verdict.State.APPROVED).first()
     # Marked on the page, in the API and in ClaimReview until the correction is out.
     begun.claim.under_review_since = timezone.now()
-    return _finish(begun, actor=actor, verdict=approved, fields=("under_review_since",))
+    return finish(begun, actor=actor, verdict=approved, fields=("under_review_since",))
 
 
 @transaction.atomic
@@ -437,7 +321,7 @@ def withdraw(
     """An editor withdraws a published verdict with a public note, shown on the page where
     the verdict was; the claim is set aside (dismissed). A correction being drafted stays
     a draft: restoring the claim later takes it up again."""
-    begun = _begin(
+    begun = begin(
         Action.WITHDRAW,
         claim_id=claim_id,
         actor=actor,
@@ -454,7 +338,7 @@ def withdraw(
     # A proposed correction goes back to draft: nothing is proposed on a dismissed claim.
     claim.verdicts.filter(state=Verdict.State.PROPOSED).update(state=Verdict.State.DRAFT)
     claim.under_review_since = None
-    return _finish(begun, actor=actor, verdict=verdict, fields=("under_review_since",))
+    return finish(begun, actor=actor, verdict=verdict, fields=("under_review_since",))
 
 
 # The effect of each row of the table. A row without one fails here, at import.
@@ -468,6 +352,7 @@ EFFECTS: dict[str, Callable[..., Claim]] = {
     Action.PUBLISH: publish,
     Action.REOPEN: reopen,
     Action.WITHDRAW: withdraw,
+    Action.WITHDRAW_PROPOSAL: withdraw_proposal,
 }
 if set(EFFECTS) != set(WORKFLOW):  # pragma: no cover - a programming error
     raise ImportError(f"Workflow rows without effects: {set(WORKFLOW) ^ set(EFFECTS)}")

@@ -11,6 +11,8 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 
 from claims.models import Claim, Claimant
+from claims.services import ClaimsError
+from claims.services.corrections import edit_claim
 from factcheck.outbox import enqueue
 from reviews.errors import InvalidInput, NotPermitted, WorkflowError
 from reviews.models import Evidence, Rating, Verdict
@@ -248,7 +250,7 @@ def save_verdict_draft(
     return verdict
 
 
-CLAIM_FIELDS = ("text", "claimant", "claim_date")
+CLAIM_FIELDS = ("text", "span", "claimant", "claim_date")
 
 
 @transaction.atomic
@@ -258,34 +260,23 @@ def update_claim(
     actor: AbstractBaseUser,
     expected_version: int | None = None,
     text: str | None = None,
+    span: tuple[int, int] | None = None,
     claimant: Claimant | type[...] | None = ...,
     claim_date: date | type[...] | None = ...,
 ) -> Claim:
-    """Edit a claim's wording, claimant or date while it is open to this actor."""
+    """Correct a claim's wording, span, claimant or date while it is open to this actor
+    (claims.services.corrections.edit_claim keeps the text a real span of its article and
+    writes the history)."""
     claim = _lock_for_work(claim_id, actor, expected_version)
-    changed = []
-    if text is not None:
-        text = text.strip()
-        if not text:
-            raise InvalidInput("The claim text is empty.", claim=claim, field="text")
-        if text != claim.text:
-            if claim.article_id is not None:
-                raise InvalidInput(
-                    "The text of a claim found in an article is the article's own words; "
-                    "dismiss it and select another span instead.",
-                    claim=claim,
-                    field="text",
-                )
-            claim.text = text
-            changed.append("text")
-    if claimant is not ... and claimant != claim.claimant:
-        claim.claimant = claimant
-        changed.append("claimant")
-    if claim_date is not ... and claim_date != claim.claim_date:
-        claim.claim_date = claim_date
-        changed.append("claim_date")
-    if changed:
-        claim.version += 1
-        record_history(claim, actor, "edited")
-        claim.save(update_fields=[*changed, "version", "updated_at"])
+    try:
+        edit_claim(
+            claim=claim,
+            actor=actor,
+            text=text,
+            span=span,
+            claimant=claimant,
+            claim_date=claim_date,
+        )
+    except ClaimsError as error:
+        raise InvalidInput(error.message, claim=claim, field=error.field) from None
     return claim

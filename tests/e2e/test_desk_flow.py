@@ -77,7 +77,7 @@ def test_reviewer_proposes_editor_publishes_and_the_public_page_carries_claimrev
     expect(page.locator(".claim-status .badge")).to_have_text("In review")
 
     # Evidence, then a verdict draft, then the proposal.
-    page.get_by_label("Source URL").fill("https://www.dawn.com/news/1676946")
+    page.get_by_label("Source URL", exact=True).fill("https://www.dawn.com/news/1676946")
     page.get_by_label("Title", exact=True).fill("PM Imran Khan arrives in Moscow on two-day visit")
     page.get_by_label("Publisher").fill("Dawn")
     page.get_by_label("Kind of source").select_option(label="News report")

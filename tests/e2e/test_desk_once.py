@@ -20,7 +20,7 @@ def test_a_double_click_on_add_evidence_adds_one_record(
     services.take(claim_id=claim.pk, actor=reviewer)
     log_in(page, live_server.url, reviewer.username)
     page.goto(f"{live_server.url}/desk/claims/{claim.pk}/")
-    page.get_by_label("Source URL").fill("https://records.example/un/a-res-es-11-1")
+    page.get_by_label("Source URL", exact=True).fill("https://records.example/un/a-res-es-11-1")
     page.get_by_label("Title", exact=True).fill("Resolution ES-11/1")
     page.get_by_role("button", name="Add evidence").dblclick()
     expect(page.get_by_role("link", name="Resolution ES-11/1")).to_have_count(1)
@@ -29,7 +29,7 @@ def test_a_double_click_on_add_evidence_adds_one_record(
     # A click that Chromium does not turn into two requests proves little: send one drawn
     # form twice at once from the page, as a flaky network's resend or a second tab would.
     page.locator("details.add > summary").click()
-    page.get_by_label("Source URL").fill("https://records.example/second")
+    page.get_by_label("Source URL", exact=True).fill("https://records.example/second")
     page.get_by_label("Title", exact=True).fill("Sent twice at once")
     statuses = page.locator("form[action$='/evidence/']").evaluate(
         """f => Promise.all([1, 2].map(() =>
