@@ -35,11 +35,15 @@ def link_similar_claims(claim_ids: list[int]) -> int:
 
 
 def queue_linking(claim_ids: list[int]) -> None:
-    """Record, in the caller's transaction, that these new claims are to be linked."""
+    """Record, in the caller's transaction, that these new claims are to be linked, and
+    announce them (claims.signals.claims_created) in the same transaction: every path
+    that stores new claims comes through here."""
+    from claims.signals import claims_created
     from factcheck.outbox import enqueue
 
     if claim_ids:
         enqueue(LINK_TASK, claim_ids=list(claim_ids))
+        claims_created.send(sender=LINK_TASK, claim_ids=list(claim_ids))
 
 
 def sweep_unlinked_claims() -> int:

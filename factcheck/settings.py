@@ -73,6 +73,7 @@ INSTALLED_APPS = [
     "claims",
     "reviews",
     "reviews.desk",
+    "reviews.webhooks",
 ]
 
 MIDDLEWARE = [
@@ -271,6 +272,11 @@ FACTCHECK_FETCH_TIMEOUT = env.float("FACTCHECK_FETCH_TIMEOUT", default=20)
 FACTCHECK_FETCH_MAX_BYTES = env.int("FACTCHECK_FETCH_MAX_BYTES", default=5_000_000)
 FACTCHECK_FETCH_MAX_REDIRECTS = env.int("FACTCHECK_FETCH_MAX_REDIRECTS", default=5)
 FACTCHECK_FETCH_ALLOW = env.list("FACTCHECK_FETCH_ALLOW", default=[])
+# Webhooks (reviews/webhooks): a delivery waits this long for the receiver's answer (below
+# the outbox's lease, FACTCHECK_TASK_VISIBILITY_TIMEOUT - 10); a hook whose deliveries
+# all failed for this long is paused and its owner mailed.
+FACTCHECK_WEBHOOK_TIMEOUT = env.float("FACTCHECK_WEBHOOK_TIMEOUT", default=10)
+FACTCHECK_WEBHOOK_PAUSE_SECONDS = env.int("FACTCHECK_WEBHOOK_PAUSE_SECONDS", default=86400)
 # Largest ClaimReview file (page, feed, search API answer) import_claimreview reads.
 FACTCHECK_MAX_IMPORT_BYTES = env.int("FACTCHECK_MAX_IMPORT_BYTES", default=200_000_000)
 

@@ -72,6 +72,71 @@ def _appearance(claim: Claim) -> dict | None:
     return work
 
 
+def withdrawn_review(claim: Claim, *, request=None) -> dict | None:
+    """What the feed says of a claim whose verdict was withdrawn (and not published
+    again): the review, marked withdrawn, with no rating, its `dateModified` the
+    withdrawal and the public note as its last correction, so a reader that took the
+    verdict in knows to take it down. None for any other claim. (The public page carries
+    no ClaimReview for it: the markup is for verdicts that stand.)"""
+    verdicts = public_verdicts(claim)
+    if not verdicts or any(v.state == Verdict.State.APPROVED for v in verdicts):
+        return None
+    withdrawn = [v for v in verdicts if v.state == Verdict.State.WITHDRAWN]
+    if not withdrawn:
+        return None
+    last = max(withdrawn, key=lambda v: (v.withdrawn_at or v.approved_at, v.pk))
+    when = last.withdrawn_at or last.approved_at
+    url = site_base(request) + reverse("public-claim", args=[claim.pk])
+    item = _item_reviewed(claim)
+    corrections = _corrections(verdicts)
+    corrections.append(
+        {
+            "@type": "CorrectionComment",
+            "text": f"Verdict withdrawn: {last.withdrawal_note}",
+            "datePublished": _iso(when),
+        }
+    )
+    return {
+        "@type": "ClaimReview",
+        "@id": url + "#claimreview",
+        "url": url,
+        "claimReviewed": claim.text,
+        "author": organization(request),
+        "datePublished": verdicts[0].approved_at.date().isoformat(),
+        "dateModified": _iso(when),
+        "creativeWorkStatus": "withdrawn",
+        "itemReviewed": item,
+        "correction": corrections,
+    }
+
+
+def _item_reviewed(claim: Claim) -> dict:
+    item = {"@type": "Claim"}
+    author = _claimant(claim.claimant)
+    if author:
+        item["author"] = author
+    claim_date = claim.claim_date or (claim.article.published if claim.article_id else None)
+    if claim_date:
+        item["datePublished"] = claim_date.isoformat()
+    appearance = _appearance(claim)
+    if appearance:
+        item["appearance"] = [appearance]
+        item["firstAppearance"] = appearance
+    return item
+
+
+def _corrections(verdicts: list[Verdict]) -> list[dict]:
+    return [
+        {
+            "@type": "CorrectionComment",
+            "text": later.correction_note,
+            "datePublished": _iso(later.approved_at),
+        }
+        for later in verdicts[1:]
+        if later.correction_note and later.approved_at
+    ]
+
+
 def claim_review(claim: Claim, *, request=None, context: bool = True) -> dict | None:
     """The ClaimReview of a published claim, or None when it has no approved verdict.
 
@@ -87,17 +152,7 @@ def claim_review(claim: Claim, *, request=None, context: bool = True) -> dict | 
         review_rating.update(
             ratingValue=rating.value, bestRating=rating.best_value, worstRating=rating.worst_value
         )
-    item = {"@type": "Claim"}
-    author = _claimant(claim.claimant)
-    if author:
-        item["author"] = author
-    claim_date = claim.claim_date or (claim.article.published if claim.article_id else None)
-    if claim_date:
-        item["datePublished"] = claim_date.isoformat()
-    appearance = _appearance(claim)
-    if appearance:
-        item["appearance"] = [appearance]
-        item["firstAppearance"] = appearance
+    item = _item_reviewed(claim)
     url = site_base(request) + reverse("public-claim", args=[claim.pk])
     data = {
         "@context": "https://schema.org",
@@ -116,15 +171,7 @@ def claim_review(claim: Claim, *, request=None, context: bool = True) -> dict | 
     }
     if not context:
         del data["@context"]
-    corrections = [
-        {
-            "@type": "CorrectionComment",
-            "text": later.correction_note,
-            "datePublished": _iso(later.approved_at),
-        }
-        for later in verdicts[1:]
-        if later.correction_note
-    ]
+    corrections = _corrections(verdicts)
     if corrections:
         data["correction"] = corrections
     if claim.under_review_since:

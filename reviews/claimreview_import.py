@@ -52,6 +52,9 @@ class ReviewInput:
     rating_value: float | None = None
     best_rating: float | None = None
     worst_rating: float | None = None
+    # The publisher withdrew the review (creativeWorkStatus "withdrawn", as our own feed
+    # marks one): a stored copy is removed, none is made.
+    withdrawn: bool = False
 
 
 class _Bad(Exception):
@@ -229,6 +232,11 @@ def _review_from_node(node: dict, *, source: str) -> ReviewInput:
     author = _get(node, "author") or _get(node, "publisher")
     publisher = _text(author, "author (the publisher)", required=True, limit=200)
     publisher_site = _url(author, "author.url") if isinstance(author, dict) else ""
+    status = _get(node, "creativeWorkStatus")
+    if isinstance(status, str) and status.strip().casefold() == "withdrawn":
+        return ReviewInput(
+            url=url, publisher=publisher, claim_text=claim_text, source=source, withdrawn=True
+        )
     rating = _get(node, "reviewRating")
     if not isinstance(rating, dict):
         raise _Bad("no reviewRating")
@@ -398,6 +406,8 @@ class ImportReport:
     duplicates: int = 0
     refused: list[tuple[str, str]] = field(default_factory=list)
     unmapped: int = 0
+    # Reviews their publisher withdrew: the stored copies removed (or none made).
+    withdrawn: int = 0
 
     def as_dict(self) -> dict:
         return {
@@ -406,6 +416,7 @@ class ImportReport:
             "unchanged": self.unchanged,
             "duplicates": self.duplicates,
             "unmapped": self.unmapped,
+            "withdrawn": self.withdrawn,
             "refused": [{"item": where, "problem": problem} for where, problem in self.refused],
         }
 
@@ -426,6 +437,10 @@ def import_reviews(
             report.duplicates += 1
             continue
         seen[item.url] = where
+        if item.withdrawn:
+            ExternalFactCheck.objects.filter(url=item.url).delete()
+            report.withdrawn += 1
+            continue
         rating = mapping.rating_for(
             publisher=item.publisher,
             rating_text=item.rating_text,
@@ -442,7 +457,7 @@ def import_reviews(
 
 def store_external_fact_check(*, review: ReviewInput, rating: Rating | None) -> str:
     """Create or update the row for one review; "created", "updated" or "unchanged"."""
-    fields = {k: v for k, v in asdict(review).items() if k != "url"}
+    fields = {k: v for k, v in asdict(review).items() if k not in ("url", "withdrawn")}
     fields["rating"] = rating
     for attempt in range(2):
         try:

@@ -192,3 +192,51 @@ def scripted_server(script: list[int]) -> ThreadingHTTPServer:
     server.lock = threading.Lock()
     threading.Thread(target=server.serve_forever, daemon=True).start()
     return server
+
+
+class Hook(BaseHTTPRequestHandler):
+    """A webhook receiver: answers each POST with the next status of the server's script
+    (the last repeats), after waiting for `server.hold` when one is set (to have a
+    sender killed mid-request); records every request, and the delivery ids it accepted,
+    each once, as a receiver that drops duplicates does."""
+
+    def do_POST(self):
+        server = self.server
+        body = self.rfile.read(int(self.headers.get("Content-Length") or 0))
+        with server.lock:
+            server.received.append((dict(self.headers.items()), body))
+            at = min(len(server.received), len(server.script)) - 1
+            status = server.script[at]
+            hold = server.hold
+        server.arrived.set()
+        if hold is not None:
+            hold.wait(60)
+        delivery = self.headers.get("X-Factcheck-Delivery", "")
+        with server.lock:
+            if 200 <= status < 300 and delivery not in server.accepted:
+                server.accepted.append(delivery)
+        try:
+            self.send_response(status)
+            self.send_header("Content-Length", "2")
+            self.end_headers()
+            self.wfile.write(b"ok")
+        except OSError:
+            pass  # the sender is gone (killed mid-request)
+
+    def log_message(self, *args):
+        pass
+
+
+def webhook_receiver(script: list[int]) -> ThreadingHTTPServer:
+    """A loopback receiver (see Hook); `.url`, `.received`, `.accepted`, `.hold`."""
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Hook)
+    server.script = list(script)
+    server.received = []
+    server.accepted = []
+    server.hold = None
+    server.arrived = threading.Event()
+    server.lock = threading.Lock()
+    server.url = f"http://127.0.0.1:{server.server_port}/hook"
+    server.host = f"127.0.0.1:{server.server_port}"
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    return server

@@ -238,3 +238,29 @@ def test_unpublished_claims_are_not_in_the_feed_even_for_the_desk(desk, editor):
     feed = client_for(editor).get("/api/v1/claimreview/").json()["dataFeedElement"]
     assert "Turnout was 40%" not in {item["claimReviewed"] for item in feed}
     assert len(feed) == 3
+
+
+def test_a_withdrawal_stays_in_the_feed_marked_withdrawn_with_its_date(desk, editor):
+    claim = desk["office"]
+    before = client_for().get("/api/v1/claimreview/").json()["dataFeedElement"]
+    services.withdraw(claim_id=claim.pk, actor=editor, note="The release was revised.")
+    verdict = Verdict.objects.get(claim=claim)
+    pages = walk_feed(client_for(), "/api/v1/claimreview/?page_size=2")
+    wanted = f"http://testserver/claims/{claim.pk}/#claimreview"
+    # Blank nodes (the corrections) are resolved within their page.
+    (nodes,) = [
+        {n["@id"]: n for n in page} for page in pages if any(n["@id"] == wanted for n in page)
+    ]
+    node = nodes[wanted]
+    assert S + "ClaimReview" in node["@type"]
+    assert _values(node, "creativeWorkStatus") == ["withdrawn"]
+    assert S + "reviewRating" not in node  # the rating no longer stands
+    modified = _values(node, "dateModified")[0]
+    assert dt.datetime.fromisoformat(modified) == verdict.withdrawn_at
+    assert modified > next(i for i in before if i["url"].endswith(f"/{claim.pk}/"))["dateModified"]
+    notes = [nodes[c["@id"]] for c in node[S + "correction"]]
+    assert [_values(n, "text") for n in notes] == [["Verdict withdrawn: The release was revised."]]
+    # The others are untouched, and the page itself carries no ClaimReview any more.
+    reviews = [n for page in pages for n in page if S + "ClaimReview" in n.get("@type", [])]
+    assert len(reviews) == 3
+    assert "application/ld+json" not in client_for().get(f"/claims/{claim.pk}/").content.decode()

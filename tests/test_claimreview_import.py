@@ -18,10 +18,11 @@ from django.core.management.base import CommandError
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from reviews import services
 from reviews.models import ExternalFactCheck, Rating, RatingMapping
 from tests.conftest import client_for
-from tests.factories import UserFactory
-from tests.test_claimreview_feed import build_desk
+from tests.factories import ClaimFactory, UserFactory
+from tests.test_claimreview_feed import build_desk, publish
 
 pytestmark = pytest.mark.django_db
 
@@ -253,6 +254,7 @@ def test_editors_import_through_the_api_and_the_desk_reads_the_list(scale, edito
         "unchanged": 0,
         "duplicates": 0,
         "unmapped": 0,
+        "withdrawn": 0,
         "refused": [],
     }
     feed = (INPUTS / "partner-feed.jsonld").read_bytes()
@@ -315,8 +317,18 @@ def test_our_feed_imported_into_a_fresh_database_gives_the_same_claims_and_ratin
     """Our own ClaimReview, out through the feed and into another desk's database."""
     settings.FACTCHECK_SITE_URL = "https://desk.example"
     world = build_desk(reviewer, editor, other_editor)
+    # One more published, then withdrawn: in the feed, marked so, and not imported.
+    gone = ClaimFactory(
+        text="Exports tripled last year.", article__body="Exports tripled last year."
+    )
+    publish(gone, reviewer=reviewer, editor=editor, rating=Rating.objects.get(slug="false"))
+    services.withdraw(claim_id=gone.pk, actor=editor, note="The trade data was revised.")
+    world["gone"] = gone
     feed = client_for().get("/api/v1/claimreview/?page_size=100").json()
-    assert len(feed["dataFeedElement"]) == 3
+    assert len(feed["dataFeedElement"]) == 4
+    assert [
+        i["creativeWorkStatus"] for i in feed["dataFeedElement"] if "reviewRating" not in i
+    ] == ["withdrawn"]
     path = tmp_path / "our-feed.jsonld"
     path.write_text(json.dumps(feed))
 
@@ -363,3 +375,25 @@ def test_our_feed_imported_into_a_fresh_database_gives_the_same_claims_and_ratin
             verdict.rating.slug,
         )
     assert imported == ours
+
+
+def test_a_withdrawal_in_a_feed_removes_the_stored_copy(
+    tmp_path, reviewer, editor, other_editor, settings
+):
+    settings.FACTCHECK_SITE_URL = "https://desk.example"
+    world = build_desk(reviewer, editor, other_editor)
+    path = tmp_path / "feed.jsonld"
+    path.write_text(json.dumps(client_for().get("/api/v1/claimreview/").json()))
+    assert run(path)[0] == 0
+    assert ExternalFactCheck.objects.count() == 3
+
+    services.withdraw(claim_id=world["office"].pk, actor=editor, note="Revised release.")
+    path.write_text(json.dumps(client_for().get("/api/v1/claimreview/").json()))
+    code, out, err = run(path)
+    assert code == 0 and err == []
+    assert out[0] == (
+        f"{path}: 0 new, 0 updated, 2 unchanged, 0 duplicate, 1 withdrawn (removed), "
+        "0 refused; 2 with an unmapped rating"  # no mapping table loaded here
+    )
+    assert not ExternalFactCheck.objects.filter(claim_text=world["office"].text).exists()
+    assert ExternalFactCheck.objects.count() == 2

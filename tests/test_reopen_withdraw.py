@@ -133,7 +133,10 @@ def test_a_withdrawn_verdict_leaves_its_note_where_it_stood(claim, reviewer, edi
     api = anonymous.get(f"/api/v1/claims/{claim.pk}/").json()
     assert api["verdict"] is None and api["withdrawn"]["note"] == note
     assert anonymous.get(f"/api/v1/claims/{claim.pk}/claimreview/").status_code == 404
-    assert anonymous.get("/api/v1/claimreview/").json()["dataFeedElement"] == []
+    # The feed keeps it, marked withdrawn and without its rating, for readers to take down.
+    (item,) = anonymous.get("/api/v1/claimreview/").json()["dataFeedElement"]
+    assert item["creativeWorkStatus"] == "withdrawn" and "reviewRating" not in item
+    assert item["correction"][-1]["text"] == f"Verdict withdrawn: {note}"
 
 
 def test_a_verdict_published_after_a_withdrawal_needs_a_correction_note(

@@ -327,4 +327,7 @@ class ImportReportSerializer(serializers.Serializer):
     unchanged = serializers.IntegerField()
     duplicates = serializers.IntegerField()
     unmapped = serializers.IntegerField(help_text="Stored with a rating we have no mapping for")
+    withdrawn = serializers.IntegerField(
+        help_text="Reviews their publisher withdrew: the stored copies removed"
+    )
     refused = ImportRefusalSerializer(many=True)

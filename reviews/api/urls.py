@@ -3,7 +3,7 @@ claim endpoints extended with verdicts and workflow actions)."""
 
 from __future__ import annotations
 
-from django.urls import path
+from django.urls import include, path
 from rest_framework.routers import SimpleRouter
 
 from reviews.api import exchange, views
@@ -39,6 +39,7 @@ urlpatterns = [
         exchange.ExportView.as_view(),
         name="api-export",
     ),
+    path("webhooks/", include("reviews.webhooks.api.urls")),
     path("queue/", views.QueueView.as_view(), name="api-queue"),
     path("ratings/", views.RatingListView.as_view(), name="api-rating-list"),
 ]

@@ -1,5 +1,6 @@
 """What every write of the review workflow shares: rights, the row lock, the move of a
-claim with its transition row, history attribution and side effects after commit."""
+claim with its transition row (and its webhook deliveries), history attribution and side
+effects after commit."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ from django.contrib.auth.models import AbstractBaseUser
 from claims.models import Claim
 from reviews.errors import InvalidInput, StaleVersion
 from reviews.models import Evidence, Transition, Verdict
+from reviews.webhooks.events import transition_recorded
 
 Status = Claim.Status
 
@@ -63,7 +65,7 @@ def move(
     claim.version += 1
     record_history(claim, actor, action)
     claim.save(update_fields=["status", "version", "updated_at", *fields])
-    return Transition.objects.create(
+    transition = Transition.objects.create(
         claim=claim,
         action=action,
         from_status=from_status,
@@ -73,6 +75,9 @@ def move(
         verdict=verdict,
         assignee=assignee,
     )
+    # The webhooks' deliveries of this step, in its transaction.
+    transition_recorded(transition)
+    return transition
 
 
 def record_history(obj: Claim | Evidence | Verdict, actor: AbstractBaseUser, reason: str) -> None:

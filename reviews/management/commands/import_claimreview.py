@@ -47,7 +47,7 @@ class Command(BaseCommand):
             for where, problem in report.refused:
                 self.stderr.write(f"{name}: {where}: {problem}")
             self.stdout.write(f"{name}: {_summary(report)}")
-            for key in ("created", "updated", "unchanged", "duplicates", "unmapped"):
+            for key in ("created", "updated", "unchanged", "duplicates", "unmapped", "withdrawn"):
                 setattr(total, key, getattr(total, key) + getattr(report, key))
             total.refused += report.refused
         refused += len(total.refused)
@@ -93,6 +93,7 @@ def _summary(report: ImportReport, *, refused: int | None = None) -> str:
     refused = len(report.refused) if refused is None else refused
     return (
         f"{report.created} new, {report.updated} updated, {report.unchanged} unchanged, "
-        f"{report.duplicates} duplicate, {refused} refused; {report.unmapped} with an "
-        "unmapped rating"
+        f"{report.duplicates} duplicate, "
+        + (f"{report.withdrawn} withdrawn (removed), " if report.withdrawn else "")
+        + f"{refused} refused; {report.unmapped} with an unmapped rating"
     )
