@@ -87,22 +87,22 @@ SELECT 'https://news.example/' || a, 'Report ' || a,
 FROM generate_series(1, {articles}) a;
 INSERT INTO claims_claim (article_id, source_url, text, span_start, span_end, claimant_id,
                           claim_date, checkworthiness, checkworthiness_reasons, origin,
-                          status, version, created_at, updated_at)
+                          status, version, created_at, updated_at, is_public)
 SELECT art.id, '',
        'The minister said ' || (art.id * 7 + s) % 100 || ' percent of wages rose, "a record".',
        s * 44, s * 44 + 43, (SELECT min(id) FROM claims_claimant) + (art.id * 10 + s) % 1000,
        DATE '2026-01-01' + ((art.id + s) % 300)::int, ((art.id + s) % 1000) / 1000.0, '[]',
        'extracted', CASE WHEN (art.id * 10 + s) % 10 < 3 THEN 'published' ELSE 'new' END, 1,
-       now(), now()
+       now(), now(), (art.id * 10 + s) % 10 < 3
 FROM claims_article art, generate_series(0, {last}) s;
 INSERT INTO reviews_verdict (claim_id, rating_id, summary, rationale, author_id, state,
                              proposed_by_id, proposed_at, approver_id, approved_at,
-                             correction_note, created_at, updated_at)
+                             correction_note, withdrawal_note, created_at, updated_at)
 SELECT c.id, (SELECT min(id) FROM reviews_rating) + c.id % 7, 'Wrong: it was 12 percent.',
        'Read the statistics office table 4.',
        (SELECT id FROM auth_user WHERE username = 'bench-reviewer'), 'approved',
        (SELECT id FROM auth_user WHERE username = 'bench-reviewer'), now(),
-       (SELECT id FROM auth_user WHERE username = 'bench-editor'), now(), '', now(), now()
+       (SELECT id FROM auth_user WHERE username = 'bench-editor'), now(), '', '', now(), now()
 FROM claims_claim c WHERE c.status = 'published';
 """
 

@@ -128,30 +128,43 @@ def _safe_csv(value):
     return value
 
 
-def as_csv(export: Export, queryset: QuerySet) -> Iterator[str]:
+def as_csv(export: Export, queryset: QuerySet, progress=None) -> Iterator[str]:
+    """CSV text a chunk at a time; `progress(rows)` after each (a background job's)."""
     buffer = io.StringIO()
     writer = csv.writer(buffer)
     writer.writerow(export.header)
+    count = 0
     for count, row in enumerate(rows(export, queryset), start=1):
         writer.writerow([_safe_csv(_cell(v)) for v in row])
         if count % CHUNK == 0:
             yield buffer.getvalue()
             buffer.seek(0)
             buffer.truncate()
+            if progress:
+                progress(count)
     yield buffer.getvalue()
+    if progress:
+        progress(count)
 
 
-def as_jsonl(export: Export, queryset: QuerySet) -> Iterator[str]:
+def as_jsonl(export: Export, queryset: QuerySet, progress=None) -> Iterator[str]:
+    """JSON Lines a chunk at a time; `progress(rows)` after each (a background job's)."""
     header = export.header
     dumps = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
     lines: list[str] = []
+    count = 0
     for row in rows(export, queryset):
         lines.append(dumps(dict(zip(header, map(_cell, row), strict=True))))
+        count += 1
         if len(lines) == CHUNK:
             yield "\n".join(lines) + "\n"
             lines = []
+            if progress:
+                progress(count)
     if lines:
         yield "\n".join(lines) + "\n"
+    if progress:
+        progress(count)
 
 
 FORMATS = {

@@ -211,3 +211,11 @@ def send_reminder(user_id: int, kind: str) -> None:
         from_email=settings.DEFAULT_FROM_EMAIL,
         recipient_list=[user.email],
     )
+
+
+@shared_task
+def run_export(job_id: int) -> str:
+    """Write a background export's file (reviews.export_jobs.run_export)."""
+    from reviews.export_jobs import run_export as run
+
+    return run(job_id)

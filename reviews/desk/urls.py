@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from reviews.desk import claim_views, dashboard, fixes, list_views, public, views
+from reviews.desk import claim_views, dashboard, export_views, fixes, list_views, public, views
 
 urlpatterns = [
     path("", dashboard.dashboard, name="dashboard"),
@@ -28,6 +28,13 @@ urlpatterns = [
         "desk/claims/<int:pk>/evidence/<int:evidence_id>/remove/",
         fixes.evidence_remove,
         name="desk-evidence-remove",
+    ),
+    path("desk/exports/", export_views.export_list, name="desk-exports"),
+    path("desk/exports/start/", export_views.export_start, name="desk-exports-start"),
+    path(
+        "desk/exports/<int:pk>/download/",
+        export_views.export_download,
+        name="desk-export-download",
     ),
     # Reversed by reviews.claimreview for ClaimReview's url: keep the name.
     path("claims/<int:pk>/", public.public_claim, name="public-claim"),
