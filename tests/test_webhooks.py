@@ -196,6 +196,27 @@ def test_an_unreachable_receiver_is_logged_and_tried_again(receiver, editor, rev
     assert message.state == "pending" and message.attempts == 1  # due again, backing off
 
 
+def test_a_loopback_url_without_the_allow_list_is_refused_logged_and_not_retried(
+    receiver, editor, reviewer, claim, settings
+):
+    server = receiver([200], allowed=False)
+    settings.FACTCHECK_FETCH_ALLOW = []
+    register(editor, server.url, ["claim.assigned"])
+    workflow.assign(claim_id=claim.pk, actor=editor, assignee=reviewer)
+
+    assert server.received == []  # nothing reached it
+    delivery = Delivery.objects.get()
+    assert delivery.state == "failed" and delivery.attempts == 1
+    attempt = delivery.log.get()
+    assert attempt.outcome == "refused" and attempt.status_code is None
+    assert "loopback" in attempt.error and "127.0.0.1" in attempt.error
+    assert delivery.last_error == attempt.error
+    # Final: the outbox's message is done (nothing to retry, nothing failed for doctor).
+    assert Message.objects.get(task="reviews.webhooks.tasks.deliver").state == "done"
+    outbox.relay()
+    assert Delivery.objects.get().attempts == 1
+
+
 # -- the events, where they happen ---------------------------------------------------------
 
 
