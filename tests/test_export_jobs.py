@@ -109,12 +109,16 @@ def test_a_job_is_its_owners_alone_and_outsiders_start_none(editor, reviewer, ou
 
 
 def test_bad_requests_are_a_message_not_a_job(editor):
+    from reviews.desk import once
+
     client = desk_client(editor)
     for data, problem in (
         ({"kind": "secrets", "fmt": "csv"}, "No export of “secrets”"),
         ({"kind": "claims", "fmt": "xlsx"}, "No format “xlsx”"),
         ({"kind": "claims", "fmt": "csv", "filters": "status=eaten"}, "status:"),
+        ({"kind": "claims", "fmt": "csv", "once": ""}, "without its one-time token"),
     ):
+        data = {"once": once.issue(user=editor, purpose="export"), **data}
         answer = client.post("/desk/exports/start/", data, follow=True)
         assert answer.status_code == 200
         assert problem in answer.content.decode()

@@ -8,7 +8,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('reviews', '0006_exchange_roles'),
+        ('reviews', '0007_withdraw_proposal'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
