@@ -182,15 +182,75 @@ def test_importing_again_changes_nothing_and_a_changed_review_is_updated(scale, 
     )
 
 
-def test_urls_files_that_are_not_there_and_garbage_are_refused_cleanly(scale, tmp_path):
+def test_urls_files_that_are_not_there_and_garbage_are_refused_cleanly(
+    scale, tmp_path, settings, inputs_server
+):
+    settings.FACTCHECK_FETCH_ALLOW = []
     garbage = tmp_path / "garbage.json"
     garbage.write_bytes(b"\x00\xff{not json")
-    code, _, err = run("https://factcheck.example/x", tmp_path / "missing.json", garbage)
+    loopback = f"{inputs_server}/partner-feed.jsonld"
+    code, out, err = run(loopback, tmp_path / "missing.json", garbage)
     assert code == 1
-    assert err[0].startswith("https://factcheck.example/x: urls are not fetched yet")
-    assert err[1].startswith(f"{tmp_path / 'missing.json'}: cannot be read")
+    # One line each, naming the input and the problem.
+    assert err == [
+        f"{loopback}: not fetched: 127.0.0.1 is a loopback address",
+        f"{tmp_path / 'missing.json'}: cannot be read (No such file or directory)",
+        err[2],
+    ]
     assert err[2].startswith(f"{garbage}: not JSON or HTML")
-    assert "Traceback" not in "\n".join(err)
+    assert "Traceback" not in "\n".join(err + out)
+    assert ExternalFactCheck.objects.count() == 0
+
+
+@pytest.fixture
+def inputs_server():
+    """The fixtures folder served on loopback (as a partner's site would serve them)."""
+    import functools
+    import threading
+    from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
+
+    class Quiet(SimpleHTTPRequestHandler):
+        extensions_map = {
+            **SimpleHTTPRequestHandler.extensions_map,
+            ".jsonld": "application/ld+json",
+        }
+
+        def log_message(self, *args):
+            pass
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(Quiet, directory=INPUTS))
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    yield f"http://127.0.0.1:{server.server_port}"
+    server.shutdown()
+
+
+def test_urls_are_fetched_through_the_guarded_fetcher_when_allowed(
+    scale, settings, inputs_server, editor
+):
+    settings.FACTCHECK_FETCH_ALLOW = [inputs_server.removeprefix("http://")]
+    feed, page = f"{inputs_server}/partner-feed.jsonld", f"{inputs_server}/verifica-page.html"
+    code, out, err = run(feed, page, f"{inputs_server}/no-such-file.json")
+    assert code == 1
+    assert out[0].startswith(f"{feed}: 3 new,") and out[1].startswith(f"{page}: 1 new,")
+    assert f"{inputs_server}/no-such-file.json: the server answered HTTP 404" in err
+    assert ExternalFactCheck.objects.filter(source="page").count() == 1
+    assert ExternalFactCheck.objects.filter(source="feed").count() == 3
+
+    # The API's import by url: the same fetch, the same report; refused alike.
+    reviewer = UserFactory(username="rita", role="Reviewer")
+    answer = client_for(reviewer).post(
+        "/api/v1/external-factchecks/import-url/", {"url": feed}, format="json"
+    )
+    assert answer.status_code == 403
+    client = client_for(editor)
+    done = client.post("/api/v1/external-factchecks/import-url/", {"url": feed}, format="json")
+    assert done.status_code == 200 and done.json()["unchanged"] == 3
+    settings.FACTCHECK_FETCH_ALLOW = []
+    refused = client.post("/api/v1/external-factchecks/import-url/", {"url": page}, format="json")
+    assert refused.status_code == 400
+    assert refused.json()["error"]["fields"]["url"] == [
+        f"{page}: not fetched: 127.0.0.1 is a loopback address"
+    ]
 
 
 def test_a_mapping_added_in_the_admin_reads_stored_ratings_again(scale):

@@ -6,7 +6,7 @@ from __future__ import annotations
 from django.http import StreamingHttpResponse
 from django.utils import timezone
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
-from rest_framework import exceptions, generics
+from rest_framework import exceptions, generics, serializers
 from rest_framework.parsers import BaseParser
 from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
@@ -16,6 +16,7 @@ from claims.selectors import visible_claims
 from factcheck.api import DeskPermission, LDJSONRenderer
 from reviews.api.filters import ClaimFilter
 from reviews.api.serializers import ExternalFactCheckSerializer, ImportReportSerializer
+from reviews.claimreview_fetch import fetch_reviews_input
 from reviews.claimreview_import import UnreadableInput, import_reviews, read_reviews
 from reviews.exports import EXPORTS, FORMATS
 from reviews.feed import feed_page
@@ -130,6 +131,39 @@ class ExternalFactCheckImportView(APIView):
             items = list(read_reviews(body, html=IMPORT_TYPES[media]))
         except UnreadableInput as exc:
             raise exceptions.ValidationError({"body": [str(exc)]}) from None
+        report = import_reviews(items=items)
+        return Response(ImportReportSerializer(report.as_dict()).data)
+
+
+class ImportUrlSerializer(serializers.Serializer):
+    url = serializers.URLField(
+        max_length=2000, help_text="A fact-check page, a ClaimReview feed or a search API answer"
+    )
+
+
+@extend_schema(
+    summary="Import ClaimReview from a url: a fact-check page, a feed, a search API answer",
+    description=(
+        "Fetched through the guarded fetcher (public addresses only); then as the import of "
+        "a body. 400 when the url is refused, does not answer 2xx, or holds nothing to read."
+    ),
+    tags=["exchange"],
+    request=ImportUrlSerializer,
+    responses={200: ImportReportSerializer},
+)
+class ExternalFactCheckImportUrlView(APIView):
+    permission_classes = [DeskPermission]
+    permission_model = "reviews.externalfactcheck"
+
+    def post(self, request, *args, **kwargs):
+        payload = ImportUrlSerializer(data=request.data)
+        payload.is_valid(raise_exception=True)
+        url = payload.validated_data["url"]
+        try:
+            body, html = fetch_reviews_input(url)
+            items = list(read_reviews(body, html=html))
+        except UnreadableInput as exc:
+            raise exceptions.ValidationError({"url": [f"{url}: {exc}"]}) from None
         report = import_reviews(items=items)
         return Response(ImportReportSerializer(report.as_dict()).data)
 

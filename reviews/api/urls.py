@@ -35,6 +35,11 @@ urlpatterns = [
         name="api-external-import",
     ),
     path(
+        "external-factchecks/import-url/",
+        exchange.ExternalFactCheckImportUrlView.as_view(),
+        name="api-external-import-url",
+    ),
+    path(
         "exports/<str:kind>.<str:fmt>",
         exchange.ExportView.as_view(),
         name="api-export",

@@ -8,6 +8,7 @@ from pathlib import Path
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
+from reviews.claimreview_fetch import fetch_reviews_input
 from reviews.claimreview_import import (
     ImportReport,
     RatingMap,
@@ -22,7 +23,8 @@ SUFFIXES = {".json", ".jsonld", ".html", ".htm"}
 class Command(BaseCommand):
     help = (
         "Import ClaimReview as external fact checks. Each argument is a file, a folder (its "
-        ".json, .jsonld, .html files) or - for standard input: a fact-check page (its "
+        ".json, .jsonld, .html files), an http(s) url (fetched through the guarded fetcher) "
+        "or - for standard input: a fact-check page (its "
         "JSON-LD or microdata ClaimReview), ClaimReview JSON-LD or a DataFeed of them, or "
         "the public fact-check search API's JSON. Idempotent by the review's url. Prints "
         "a line per input and per refused item; exits 1 when anything was refused."
@@ -38,8 +40,9 @@ class Command(BaseCommand):
                 self.stderr.write(f"{name}: {data}")
                 refused += 1
                 continue
+            data, html = data if isinstance(data, tuple) else (data, None)
             try:
-                report = import_reviews(items=list(read_reviews(data)), mapping=mapping)
+                report = import_reviews(items=list(read_reviews(data, html=html)), mapping=mapping)
             except UnreadableInput as exc:
                 self.stderr.write(f"{name}: {exc}")
                 refused += 1
@@ -60,13 +63,10 @@ class Command(BaseCommand):
             if arg == "-":
                 yield "<stdin>", sys.stdin.buffer.read()
             elif arg.startswith(("http://", "https://")):
-                # TODO(issue 12): fetch through factcheck.fetch once the guarded fetcher
-                # lands; until then no url is fetched at all.
-                yield (
-                    arg,
-                    "urls are not fetched yet (waiting for the guarded fetcher); "
-                    "save the page and import the file",
-                )
+                try:
+                    yield arg, fetch_reviews_input(arg)
+                except UnreadableInput as exc:
+                    yield arg, str(exc)
             else:
                 path = Path(arg)
                 if path.is_dir():
