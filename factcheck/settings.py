@@ -100,6 +100,8 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                # The desk header's unread notifications (one query, when drawn).
+                "reviews.desk.inbox_views.unread_notifications",
             ],
         },
     },

@@ -484,3 +484,7 @@ class ExportJob(models.Model):
         if not self.rows_total:
             return 100 if self.state == self.State.DONE else None
         return min(100, round(100 * self.rows_done / self.rows_total))
+
+
+# The inbox's models live with its code (reviews.inbox); registered here, in the app.
+from reviews.inbox.models import MailPreference, Notification  # noqa: E402, F401

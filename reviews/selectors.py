@@ -46,9 +46,19 @@ def claim_history(claim: Claim) -> QuerySet[Transition]:
     )
 
 
-def _may_propose() -> Q:
-    perm = Permission.objects.filter(content_type__app_label="reviews", codename="propose_verdict")
+def _may(codename: str) -> Q:
+    perm = Permission.objects.filter(content_type__app_label="reviews", codename=codename)
     return Q(is_superuser=True) | Q(groups__permissions__in=perm) | Q(user_permissions__in=perm)
+
+
+def _may_propose() -> Q:
+    return _may("propose_verdict")
+
+
+def members_with_perm(codename: str) -> QuerySet:
+    """Active people with the reviews app's permission `codename` (by a role, their own
+    permission or as superusers). One query."""
+    return get_user_model().objects.filter(_may(codename), is_active=True).distinct()
 
 
 def assignable_members() -> QuerySet:
@@ -240,3 +250,28 @@ def _name_claimants(entries: list[HistoryEntry]) -> None:
             else (label, old, new)
             for label, old, new in e.changes
         ]
+
+
+def mark_sent_back(claims: list[Claim]) -> list[Claim]:
+    """Set `sent_back` on each claim of a list: the editor's send-back step (with its
+    actor and comment) when that is the claim's latest step and it is back in review,
+    else None. One query, none when no claim of the list is in review."""
+    for claim in claims:
+        claim.sent_back = None
+    ids = [c.pk for c in claims if c.status == Claim.Status.IN_REVIEW]
+    if not ids:
+        return claims
+    latest = (
+        Transition.objects.filter(claim=OuterRef("claim"))
+        .order_by("-created_at", "-id")
+        .values("pk")[:1]
+    )
+    steps = {
+        t.claim_id: t
+        for t in Transition.objects.filter(
+            claim_id__in=ids, action=Transition.Action.SEND_BACK, pk=Subquery(latest)
+        ).select_related("actor")
+    }
+    for claim in claims:
+        claim.sent_back = steps.get(claim.pk)
+    return claims

@@ -12,7 +12,6 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.mail import send_mail
 from django.db.models import F, Q
-from django.urls import reverse
 from django.utils import timezone
 
 from claims.models import Claim
@@ -24,8 +23,11 @@ log = logging.getLogger(__name__)
 
 @shared_task
 def notify_assignment(claim_id: int, user_id: int) -> None:
-    """Tell a reviewer that a claim was assigned to them. A mail server that refuses
+    """Tell a reviewer that a claim was assigned to them (the messages queued before the
+    inbox; assignments now mail through `mail_notification`). A mail server that refuses
     raises, and the outbox tries again later."""
+    from reviews.inbox.mail import desk_link
+
     claim = Claim.objects.select_related("article").filter(pk=claim_id).first()
     user = get_user_model().objects.filter(pk=user_id).first()
     if claim is None or user is None or not user.email:
@@ -37,15 +39,41 @@ def notify_assignment(claim_id: int, user_id: int) -> None:
         lines.append(f"From: {claim.article}")
     elif claim.source_url:
         lines.append(f"Source: {claim.source_url}")
-    if settings.FACTCHECK_SITE_URL:
-        # Without a configured site url we cannot know the host the reader uses.
-        base = settings.FACTCHECK_SITE_URL.rstrip("/")
-        lines.append(f"Open it: {base}{reverse('admin:claims_claim_change', args=[claim.pk])}")
+    lines.append(f"Open it: {desk_link(claim.pk)}")
     send_mail(
         subject=f"[factcheck] Claim #{claim.pk} is assigned to you",
         message="\n".join(lines) + "\n",
         from_email=settings.DEFAULT_FROM_EMAIL,
         recipient_list=[user.email],
+    )
+
+
+@shared_task
+def mail_notification(notification_id: int) -> None:
+    """Mail a notification to its person, as they chose (reviews.inbox). Safe to run
+    twice; a mail server that refuses raises, and the outbox tries again later."""
+    from reviews.inbox.mail import compose
+    from reviews.inbox.models import Notification
+
+    notification = (
+        Notification.objects.select_related("user", "claim__article", "transition__actor")
+        .filter(pk=notification_id)
+        .first()
+    )
+    if notification is None or not notification.user.email or not notification.user.is_active:
+        return
+    claim = notification.claim
+    if (
+        notification.kind == Notification.Kind.ASSIGNED
+        and claim.assignee_id != notification.user_id
+    ):
+        return  # reassigned since: this mail would be wrong
+    subject, body = compose(notification)
+    send_mail(
+        subject=subject,
+        message=body,
+        from_email=settings.DEFAULT_FROM_EMAIL,
+        recipient_list=[notification.user.email],
     )
 
 

@@ -172,6 +172,8 @@ ONCE_PURPOSES = {
     "desk-claim-edit": "edit",
     "desk-evidence-edit": "evidence-edit",
     "desk-evidence-remove": "evidence-remove",
+    "desk-inbox-read": "inbox-read",
+    "desk-mail-settings": "mail",
 }
 
 

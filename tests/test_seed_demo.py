@@ -81,8 +81,11 @@ def test_worked_examples_end_in_their_states_and_a_second_run_adds_nothing(
         out = seed(capsys)
     assert "Worked examples: 4 played" in out
     assert fetched == []  # no evidence page was fetched at seed time
-    # The one assignment among the examples told the reviewer, after commit.
-    assert [m.to for m in mailoutbox] == [["reviewer@example.org"]]
+    # The examples' steps that ask the reviewer to act mailed them, after commit (the
+    # default mail settings): the assignment, and each send-back or correction.
+    assert {tuple(m.to) for m in mailoutbox} == {("reviewer@example.org",)}
+    subjects = [m.subject.split(" ", 3)[-1] for m in mailoutbox]
+    assert "is assigned to you" in subjects, subjects
     first = counts()
 
     with django_capture_on_commit_callbacks(execute=True) as callbacks:

@@ -37,13 +37,14 @@ def test_assigning_mails_the_assignee_after_commit(editor, reviewer, mailoutbox)
     assert f"From: {claim.article.title}" in mail.body
 
 
-def test_the_mail_links_to_the_claim_when_the_site_url_is_known(
+def test_the_mail_links_to_the_claims_desk_page_when_the_site_url_is_known(
     editor, reviewer, mailoutbox, settings
 ):
     settings.FACTCHECK_SITE_URL = "https://desk.example/"
     claim = ClaimFactory()
     services.assign(claim_id=claim.pk, actor=editor, assignee=reviewer)
-    assert f"https://desk.example/admin/claims/claim/{claim.pk}/change/" in mailoutbox[0].body
+    assert f"https://desk.example/desk/claims/{claim.pk}/" in mailoutbox[0].body
+    assert "/admin/" not in mailoutbox[0].body
 
 
 def test_a_rolled_back_assignment_mails_nobody(editor, reviewer, mailoutbox):

@@ -18,6 +18,7 @@ from claims.selectors import search_claims, visible_claims
 from reviews.desk.forms import SearchForm
 from reviews.desk.lists import awaiting_approval_by
 from reviews.desk.views import _list_claims, _published_rating_prefetch, desk_required
+from reviews.selectors import mark_sent_back
 
 Status = Claim.Status
 
@@ -91,10 +92,12 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     if searching:
         found = _search(user, query, status_filter)
         results_total = found.count()
-        results = list(
-            found.prefetch_related(_published_rating_prefetch()).order_by("-updated_at", "-id")[
-                :LIST_LIMIT
-            ]
+        results = mark_sent_back(
+            list(
+                found.prefetch_related(_published_rating_prefetch()).order_by("-updated_at", "-id")[
+                    :LIST_LIMIT
+                ]
+            )
         )
 
     # One short query per state (an index range scan each), not one sorted by state:
@@ -112,6 +115,8 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         if value in MY_STATES
     ]
     shown_mine = sum(len(claims) for _, claims in my_groups)
+    # "Sent back" on my rows (one query, only when some are in review).
+    mark_sent_back([c for _, claims in my_groups for c in claims])
 
     queue = list(
         _list_claims(user)

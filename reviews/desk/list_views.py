@@ -26,7 +26,7 @@ from reviews.desk.lists import (
     paginate,
 )
 from reviews.desk.views import desk_required
-from reviews.selectors import assignable_members
+from reviews.selectors import assignable_members, mark_sent_back
 
 
 def _report_problems(request: HttpRequest, form) -> None:
@@ -53,7 +53,7 @@ def _render_claim_list(
         {
             "form": form,
             "paged": paged,
-            "claims": paged.rows,
+            "claims": mark_sent_back(paged.rows),
             "filtered": active_filters(form),
             "people": list(assignable_members().values_list("username", flat=True)),
             "bulk_form": bulk_form,

@@ -2,7 +2,16 @@
 
 from django.urls import path
 
-from reviews.desk import claim_views, dashboard, export_views, fixes, list_views, public, views
+from reviews.desk import (
+    claim_views,
+    dashboard,
+    export_views,
+    fixes,
+    inbox_views,
+    list_views,
+    public,
+    views,
+)
 
 urlpatterns = [
     path("", dashboard.dashboard, name="dashboard"),
@@ -36,6 +45,9 @@ urlpatterns = [
         export_views.export_download,
         name="desk-export-download",
     ),
+    path("desk/inbox/", inbox_views.inbox, name="desk-inbox"),
+    path("desk/inbox/read/", inbox_views.inbox_read, name="desk-inbox-read"),
+    path("desk/settings/mail/", inbox_views.mail_settings, name="desk-mail-settings"),
     # Reversed by reviews.claimreview for ClaimReview's url: keep the name.
     path("claims/<int:pk>/", public.public_claim, name="public-claim"),
     path("checks/", public.public_index, name="public-index"),

@@ -20,6 +20,7 @@ from claims.models import Article, Claim
 from claims.selectors import is_staff_member, visible_claims
 from reviews.desk.highlight import highlight
 from reviews.models import Transition, Verdict
+from reviews.selectors import mark_sent_back
 
 Status = Claim.Status
 Action = Transition.Action
@@ -88,7 +89,7 @@ def article_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "reviews/article_detail.html",
         {
             "article": article,
-            "claims": claims,
+            "claims": mark_sent_back(claims),
             "body": highlight(article.body, claims),
             "statuses": Status.choices,
         },

@@ -8,6 +8,7 @@ from django.contrib.auth.models import AbstractBaseUser
 
 from claims.models import Claim
 from reviews.errors import InvalidInput, StaleVersion
+from reviews.inbox.services import notify_step
 from reviews.models import Evidence, Transition, Verdict
 from reviews.webhooks.events import transition_recorded
 
@@ -77,6 +78,8 @@ def move(
     )
     # The webhooks' deliveries of this step, in its transaction.
     transition_recorded(transition)
+    # Who the step concerns is told in the same transaction (and mailed, if they chose).
+    notify_step(transition, claim=claim, verdict=verdict)
     return transition
 
 

@@ -16,7 +16,6 @@ from django.db import transaction
 from django.utils import timezone
 
 from claims.models import Claim
-from factcheck.outbox import enqueue
 from reviews.errors import Incomplete, InvalidInput, WorkflowError
 from reviews.models import Transition, Verdict
 from reviews.selectors import is_assignable
@@ -75,10 +74,8 @@ def assign(
     if claim.assignee_id == assignee.pk and claim.status == Status.IN_REVIEW:
         raise WorkflowError(f"This claim is already assigned to {assignee}.", claim=claim)
     claim.assignee = assignee
+    # The assignee is told (and mailed, as they chose) by the step's notification.
     finish(begun, actor=actor, assignee=assignee, fields=("assignee",))
-    if assignee.pk != actor.pk:
-        # An outbox message in this transaction: sent after commit, whatever the broker.
-        enqueue("reviews.tasks.notify_assignment", claim_id=claim.pk, user_id=assignee.pk)
     return claim
 
 
