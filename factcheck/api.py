@@ -21,12 +21,14 @@ from drf_spectacular.utils import OpenApiParameter
 from rest_framework import exceptions, serializers, status
 from rest_framework.filters import OrderingFilter
 from rest_framework.pagination import CursorPagination
-from rest_framework.permissions import BasePermission
 from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
 from rest_framework.views import set_rollback
 
+from factcheck.api_permissions import ApiPermission, Public, SignedIn
 from factcheck.errors import DomainError
+
+__all__ = ["ApiPermission", "Public", "SignedIn"]  # re-exported: views import them here
 
 # -- the error format ---------------------------------------------------------------------
 
@@ -201,6 +203,41 @@ class OrderingWithTiebreak(OrderingFilter):
     can compare.
     """
 
+    def remove_invalid_fields(self, queryset, fields, view, request):
+        # DRF drops what it does not know and orders by the default: a client asking for
+        # an order it does not get should be told, not handed another order.
+        valid = [name for name, _ in self.get_valid_fields(queryset, view, {"request": request})]
+        unknown = [term for term in fields if term.removeprefix("-") not in valid]
+        if unknown:
+            raise exceptions.ValidationError(
+                {
+                    self.ordering_param: [
+                        f"Cannot order by {', '.join(repr(t) for t in unknown)}: use one of "
+                        f"{', '.join(valid)} (a leading - reverses the order)."
+                    ]
+                }
+            )
+        return fields
+
+    def get_schema_operation_parameters(self, view):
+        # The documented values are exactly those accepted.
+        fields = getattr(view, "ordering_fields", None) or []
+        if not fields:
+            return []
+        return [
+            {
+                "name": self.ordering_param,
+                "required": False,
+                "in": "query",
+                "description": "Order by this field (a leading - reverses the order; "
+                "several, comma-separated, order by each in turn).",
+                "schema": {
+                    "type": "string",
+                    "enum": [value for name in fields for value in (name, f"-{name}")],
+                },
+            }
+        ]
+
     def get_ordering(self, request, queryset, view):
         ordering = super().get_ordering(request, queryset, view)
         if not ordering:
@@ -211,7 +248,7 @@ class OrderingWithTiebreak(OrderingFilter):
         return ordering
 
 
-class DeskPermission(BasePermission):
+class DeskPermission(ApiPermission):
     """Reads need the model's view permission; writes its add, change or delete permission.
 
     Views say which model with `permission_model = "app_label.model"`. What a user may do
@@ -229,7 +266,7 @@ class DeskPermission(BasePermission):
         "DELETE": "delete",
     }
 
-    def has_permission(self, request, view) -> bool:
+    def allows(self, request, view) -> bool:
         user = request.user
         if not (user and user.is_authenticated):
             return False

@@ -6,10 +6,18 @@ from __future__ import annotations
 from drf_spectacular.openapi import AutoSchema
 
 from factcheck.api import ERROR_DESCRIPTIONS, ErrorSerializer
+from factcheck.api_input import StrictInput
 
 
 class SchemaWithErrors(AutoSchema):
-    """Documents our error format on every operation, for the statuses it can return."""
+    """Documents our error format on every operation, for the statuses it can return, and
+    that a strict input takes no other properties than those it lists."""
+
+    def _map_basic_serializer(self, serializer, direction):
+        schema = super()._map_basic_serializer(serializer, direction)
+        if direction == "request" and isinstance(serializer, StrictInput):
+            schema["additionalProperties"] = False
+        return schema
 
     def _error_codes(self) -> list[str]:
         codes = ["400", "401", "403", "404", "406", "429"]

@@ -14,6 +14,7 @@ urlpatterns = [
     path("", include("reviews.api.urls")),
     path("schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
-    # Anything else under /api/v1/ is a 404 in the API's error format.
-    re_path(r"^.*$", not_found),
+    # Anything else under /api/v1/ is a 404 in the API's error format (a path with a
+    # newline in it too: `.` would not match one).
+    re_path(r"^[\s\S]*$", not_found),
 ]

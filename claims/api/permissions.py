@@ -3,23 +3,21 @@ services' business; which objects exist for them is the selectors'."""
 
 from __future__ import annotations
 
-from rest_framework.permissions import BasePermission
-
 from claims.selectors import is_staff_member
-from factcheck.api import DeskPermission
+from factcheck.api import ApiPermission, DeskPermission
 
 
 class ReadPublicWriteDesk(DeskPermission):
     """Anyone reads (the queryset limits what); writes need the role's permission."""
 
-    def has_permission(self, request, view) -> bool:
+    def allows(self, request, view) -> bool:
         if request.method in ("GET", "HEAD", "OPTIONS"):
             return True
-        return super().has_permission(request, view)
+        return super().allows(request, view)
 
 
-class DeskMember(BasePermission):
+class DeskMember(ApiPermission):
     """Reviewers and editors; the workflow services decide the rest."""
 
-    def has_permission(self, request, view) -> bool:
+    def allows(self, request, view) -> bool:
         return is_staff_member(request.user)

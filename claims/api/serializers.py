@@ -11,6 +11,7 @@ from rest_framework import serializers
 
 from claims.models import Article, Claim, Claimant, Outlet, SimilarClaim
 from claims.selectors import is_staff_member
+from factcheck.api_input import StrictSerializer, read_only
 
 User = get_user_model()
 MAX_ID = 2**63 - 1
@@ -34,7 +35,7 @@ class ClaimantSerializer(serializers.ModelSerializer):
         fields = ["id", "name", "kind", "role"]
 
 
-class ClaimantInputSerializer(serializers.Serializer):
+class ClaimantInputSerializer(StrictSerializer):
     """A claimant named in a request: found by name and kind, or created."""
 
     name = serializers.CharField(max_length=200)
@@ -84,7 +85,7 @@ class ArticleDetailSerializer(ArticleSerializer):
         fields = [*ArticleSerializer.Meta.fields, "body", "content_hash", "claims"]
 
 
-class ArticleInputSerializer(serializers.Serializer):
+class ArticleInputSerializer(StrictSerializer):
     """The JSON load_articles reads from .json files: url, title, outlet, published, byline,
     language, text."""
 
@@ -226,9 +227,21 @@ class ClaimSerializer(serializers.ModelSerializer):
         }
 
 
-class ClaimCreateSerializer(serializers.Serializer):
+# What a client reads on a claim but cannot write, and where it is changed instead.
+CLAIM_READ_ONLY = read_only(
+    ClaimSerializer.Meta.fields,
+    status="A claim's status changes only through its workflow actions: POST "
+    '/api/v1/claims/{id}/transitions/ with {"action": ...}.',
+    version="The version is the server's: send the one you edited from in If-Match.",
+    assignee='A claim is assigned through the workflow\'s "assign" and "take" actions.',
+)
+
+
+class ClaimCreateSerializer(StrictSerializer):
     """Either a span of a stored article (`article`, `span_start`, `span_end`; editors) or a
     claim without an article (`text`, `source_url`)."""
+
+    read_only_fields = CLAIM_READ_ONLY
 
     article = serializers.PrimaryKeyRelatedField(
         queryset=Article.objects.all(), required=False, allow_null=True
@@ -256,7 +269,9 @@ class ClaimCreateSerializer(serializers.Serializer):
         return attrs
 
 
-class ClaimUpdateSerializer(serializers.Serializer):
+class ClaimUpdateSerializer(StrictSerializer):
+    read_only_fields = CLAIM_READ_ONLY
+
     text = serializers.CharField(required=False)
     claimant = ClaimantInputSerializer(required=False, allow_null=True)
     claim_date = serializers.DateField(required=False, allow_null=True)
@@ -293,7 +308,7 @@ class SimilarLinkSerializer(serializers.ModelSerializer):
         return SimilarClaimRefSerializer(other).data
 
 
-class SimilarDecisionSerializer(serializers.Serializer):
+class SimilarDecisionSerializer(StrictSerializer):
     link = serializers.IntegerField(min_value=1, max_value=MAX_ID, help_text="The link's id")
     decision = serializers.ChoiceField(
         choices=[SimilarClaim.Decision.CONFIRMED, SimilarClaim.Decision.REJECTED]

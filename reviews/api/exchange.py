@@ -8,12 +8,11 @@ from django.utils import timezone
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import exceptions, generics, serializers
 from rest_framework.parsers import BaseParser
-from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from claims.selectors import visible_claims
-from factcheck.api import DeskPermission, LDJSONRenderer
+from factcheck.api import DeskPermission, LDJSONRenderer, Public
 from reviews.api.filters import ClaimFilter
 from reviews.api.serializers import ExternalFactCheckSerializer, ImportReportSerializer
 from reviews.claimreview_fetch import fetch_reviews_input
@@ -48,7 +47,7 @@ DATA_FEED_SCHEMA = {
     responses={200: OpenApiResponse(response=DATA_FEED_SCHEMA)},
 )
 class ClaimReviewFeedView(generics.GenericAPIView):
-    permission_classes = [AllowAny]
+    permission_classes = [Public]
     renderer_classes = [LDJSONRenderer, *generics.GenericAPIView.renderer_classes]
     ordering_fields = ["id", "updated_at"]
     ordering = ["-id"]

@@ -10,6 +10,7 @@ from rest_framework import serializers
 from claims.api import serializers as claims_serializers
 from claims.api.serializers import MAX_ID, User, UserRefSerializer, _datetime
 from claims.models import Claim
+from factcheck.api_input import StrictSerializer, read_only
 from reviews import services
 from reviews.models import Evidence, ExternalFactCheck, Rating, Transition, Verdict
 from reviews.workflow import STEPS
@@ -124,6 +125,18 @@ class ClaimSerializer(claims_serializers.ClaimSerializer):
         }
 
 
+class ClaimUpdateSerializer(claims_serializers.ClaimUpdateSerializer):
+    """A claim's edit, knowing what reviews adds to a claim (read-only here)."""
+
+    read_only_fields = {
+        **claims_serializers.CLAIM_READ_ONLY,
+        **read_only(
+            ["withdrawn", "actions"],
+            verdict="The verdict is written at /api/v1/claims/{id}/verdicts/.",
+        ),
+    }
+
+
 class ClaimStateSerializer(serializers.Serializer):
     """A claim's workflow state after a step."""
 
@@ -165,7 +178,12 @@ class EvidenceSerializer(serializers.ModelSerializer):
         ]
 
 
-class EvidenceInputSerializer(serializers.Serializer):
+class EvidenceInputSerializer(StrictSerializer):
+    read_only_fields = read_only(
+        EvidenceSerializer.Meta.fields,
+        archive_state="The archive is the worker's: it archives every new url by itself.",
+    )
+
     url = serializers.URLField(max_length=2000)
     title = serializers.CharField(max_length=500)
     publisher = serializers.CharField(max_length=200, required=False, allow_blank=True)
@@ -201,7 +219,13 @@ class VerdictSerializer(serializers.ModelSerializer):
         ]
 
 
-class VerdictInputSerializer(serializers.Serializer):
+class VerdictInputSerializer(StrictSerializer):
+    read_only_fields = read_only(
+        VerdictSerializer.Meta.fields,
+        state="A verdict's state changes through the claim's workflow actions "
+        "(propose, send_back, publish): POST /api/v1/claims/{id}/transitions/.",
+    )
+
     rating = serializers.SlugRelatedField(
         slug_field="slug", queryset=Rating.objects.all(), help_text="The rating's slug"
     )
@@ -229,7 +253,9 @@ class TransitionSerializer(serializers.ModelSerializer):
         ]
 
 
-class TransitionInputSerializer(serializers.Serializer):
+class TransitionInputSerializer(StrictSerializer):
+    read_only_fields = read_only(TransitionSerializer.Meta.fields)
+
     # The workflow table's actions; what each needs is checked by its step.
     action = serializers.ChoiceField(
         choices=[(step.action, Transition.Action(step.action).label) for step in STEPS]

@@ -17,12 +17,10 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404
 from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
 from rest_framework import generics, status
-from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 
 from claims.api import views as claims_views
 from claims.api.permissions import DeskMember, ReadPublicWriteDesk
-from claims.api.serializers import ClaimUpdateSerializer
 from claims.api.views import CLAIM_ID, ClaimChildMixin
 from claims.models import Claim
 from claims.selectors import claims_for_list, is_staff_member
@@ -31,6 +29,7 @@ from factcheck.api import (
     IF_MATCH,
     DeskPermission,
     LDJSONRenderer,
+    Public,
     claim_etag,
     expected_version,
 )
@@ -40,6 +39,7 @@ from reviews.api.serializers import (
     CLAIM_REVIEW_SCHEMA,
     ClaimSerializer,
     ClaimStateSerializer,
+    ClaimUpdateSerializer,
     EvidenceInputSerializer,
     EvidenceSerializer,
     RatingSerializer,
@@ -249,13 +249,10 @@ class VerdictListView(ClaimChildMixin, generics.ListCreateAPIView):
         claim = self.get_claim()
         payload = VerdictInputSerializer(data=request.data)
         payload.is_valid(raise_exception=True)
-        had_draft = claim.verdicts.filter(
-            state__in=[Verdict.State.DRAFT, Verdict.State.PROPOSED]
-        ).exists()
-        verdict = services.save_verdict_draft(
+        verdict, created = services.draft_verdict(
             claim_id=claim.pk, actor=request.user, **payload.validated_data
         )
-        code = status.HTTP_200_OK if had_draft else status.HTTP_201_CREATED
+        code = status.HTTP_201_CREATED if created else status.HTTP_200_OK
         return Response(VerdictSerializer(verdict).data, status=code)
 
 
@@ -330,7 +327,7 @@ class TransitionView(ClaimChildMixin, generics.ListCreateAPIView):
     responses={200: OpenApiResponse(response=CLAIM_REVIEW_SCHEMA)},
 )
 class ClaimReviewView(generics.GenericAPIView):
-    permission_classes = [AllowAny]
+    permission_classes = [Public]
     renderer_classes = [*generics.GenericAPIView.renderer_classes, LDJSONRenderer]
     pagination_class = None
 
@@ -352,7 +349,7 @@ class ClaimReviewView(generics.GenericAPIView):
 class QueueView(ClaimPageMixin, generics.ListAPIView):
     serializer_class = ClaimSerializer
     permission_classes = [DeskMember]
-    ordering_fields = ["id", "created_at", "updated_at"]
+    ordering_fields = ["id", "created_at", "updated_at", "checkworthiness"]
     ordering = ["-id"]
 
     def get_queryset(self):

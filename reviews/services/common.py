@@ -34,13 +34,18 @@ def lock(claim_id: int, expected_version: int | None) -> Claim:
         claim = Claim.objects.select_for_update().get(pk=claim_id)
     except Claim.DoesNotExist:
         raise InvalidInput(f"There is no claim #{claim_id}.") from None
+    check_version(claim, expected_version)
+    return claim
+
+
+def check_version(claim: Claim, expected_version: int | None) -> None:
+    """Refuse a write made from an older copy of the (locked) claim."""
     if expected_version is not None and expected_version != claim.version:
         raise StaleVersion(
             f"This claim has changed since you loaded it (your copy is version "
             f"{expected_version}, the current one is {claim.version}). Reload and try again.",
             claim=claim,
         )
-    return claim
 
 
 def require_text(value: str, what: str, claim: Claim) -> str:

@@ -12,7 +12,7 @@ from django.contrib.auth.models import AbstractBaseUser
 from claims.models import Claim
 from reviews.errors import NotPermitted, WorkflowError
 from reviews.models import Verdict
-from reviews.services.common import has_perm, lock, move, require_text
+from reviews.services.common import check_version, has_perm, lock, move, require_text
 from reviews.workflow import WORKFLOW, Step
 
 Status = Claim.Status
@@ -104,11 +104,15 @@ def begin(
     expected_version: int | None,
     comment: str = "",
 ) -> Begun:
-    """Lock the claim and check the guards of the action's row, in the table's order."""
+    """Lock the claim and check the guards of the action's row, in the table's order.
+
+    The actor's right comes first: someone who may never take the step is told so, not
+    that their copy of the claim is stale or in another state."""
     step = WORKFLOW[action]
-    claim = lock(claim_id, expected_version)
+    claim = lock(claim_id, None)
     if not has_perm(actor, step.permission):
         raise NotPermitted(step.permission_message, claim=claim)
+    check_version(claim, expected_version)
     if claim.status not in step.sources:
         raise WorkflowError(
             f"Cannot {step.doing}: the claim is {claim.get_status_display().lower()}.",

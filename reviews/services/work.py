@@ -18,6 +18,7 @@ from reviews.errors import InvalidInput, NotPermitted, WorkflowError
 from reviews.models import Evidence, Rating, Verdict
 from reviews.services.common import (
     can_work_on,
+    check_version,
     lock,
     open_verdict,
     record_history,
@@ -64,8 +65,10 @@ def check_can_draft_verdict(*, actor: AbstractBaseUser, claim: Claim) -> None:
 
 
 def _lock_for_work(claim_id: int, actor: AbstractBaseUser, expected_version: int | None) -> Claim:
-    claim = lock(claim_id, expected_version)
+    claim = lock(claim_id, None)
+    # Whether the actor may work on it at all comes before whether their copy is stale.
     check_can_work_on(actor=actor, claim=claim)
+    check_version(claim, expected_version)
     return claim
 
 
@@ -201,7 +204,6 @@ def retry_archive(*, evidence_id: int) -> bool:
     return bool(updated)
 
 
-@transaction.atomic
 def save_verdict_draft(
     *,
     claim_id: int,
@@ -212,6 +214,29 @@ def save_verdict_draft(
     correction_note: str = "",
 ) -> Verdict:
     """Create or change the claim's draft verdict. Proposed and approved ones are frozen."""
+    verdict, _ = draft_verdict(
+        claim_id=claim_id,
+        actor=actor,
+        rating=rating,
+        summary=summary,
+        rationale=rationale,
+        correction_note=correction_note,
+    )
+    return verdict
+
+
+@transaction.atomic
+def draft_verdict(
+    *,
+    claim_id: int,
+    actor: AbstractBaseUser,
+    rating: Rating,
+    summary: str,
+    rationale: str,
+    correction_note: str = "",
+) -> tuple[Verdict, bool]:
+    """`save_verdict_draft`, telling (as get_or_create does) whether it created the draft:
+    decided under the claim's row lock, so of concurrent first drafts exactly one did."""
     claim = lock(claim_id, None)
     check_can_draft_verdict(actor=actor, claim=claim)
     if not isinstance(rating, Rating):
@@ -238,7 +263,7 @@ def save_verdict_draft(
         )
         record_history(verdict, actor, "drafted")
         verdict.save()
-        return verdict
+        return verdict, True
     # Only a draft reaches here: while a claim is in review its open verdict is a draft
     # (send_back turns a proposal back into one), so nothing proposed or approved changes.
     verdict.rating = rating
@@ -247,7 +272,7 @@ def save_verdict_draft(
     verdict.correction_note = correction_note
     record_history(verdict, actor, "draft changed")
     verdict.save(update_fields=["rating", "summary", "rationale", "correction_note", "updated_at"])
-    return verdict
+    return verdict, False
 
 
 CLAIM_FIELDS = ("text", "span", "claimant", "claim_date")
