@@ -14,6 +14,7 @@ from django.db import connections
 from claims.models import Claim
 from reviews import services
 from reviews.models import Verdict
+from reviews.webhooks.models import Webhook
 from tests.conftest import client_for
 from tests.factories import ClaimFactory, EvidenceFactory, RatingFactory, UserFactory
 
@@ -44,7 +45,11 @@ def objects(reviewer, editor):
         services.save_verdict_draft(claim_id=claim.pk, actor=reviewer, rating=rating, **VERDICT)
     services.propose(claim_id=published.pk, actor=reviewer)
     services.publish(claim_id=published.pk, actor=editor)
+    hook = Webhook.objects.create(
+        owner=editor, url="https://hooks.example/in", events=["claim.published"], secret="s"
+    )
     return {
+        "webhook": hook,
         "working": working,
         "fresh": fresh,
         "published": published,
@@ -159,6 +164,7 @@ def _fill(path: str, objects: dict) -> str:
         .replace("claims/{id}/", f"claims/{working.pk}/")
         .replace("evidence/{id}/", f"evidence/{objects['evidence'].pk}/")
         .replace("articles/{id}/", "articles/1/")
+        .replace("webhooks/{id}/", f"webhooks/{objects['webhook'].pk}/")
     )
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from rest_framework import serializers
 
+from factcheck.api_input import StrictSerializer, read_only
 from reviews.webhooks.models import EVENTS, Attempt, Delivery, Webhook
 
 
@@ -40,7 +41,12 @@ class WebhookCreatedSerializer(WebhookSerializer):
         read_only_fields = fields
 
 
-class WebhookInputSerializer(serializers.Serializer):
+class WebhookInputSerializer(StrictSerializer):
+    read_only_fields = read_only(
+        [*WebhookCreatedSerializer.Meta.fields],
+        **{"secret": "The secret is the server's: rotate it with POST .../secret/."},
+    )
+
     url = serializers.URLField(max_length=2000)
     events = serializers.ListField(
         child=serializers.ChoiceField(choices=list(EVENTS)), allow_empty=False
