@@ -117,12 +117,16 @@ def test_a_claim_lives_its_whole_life_through_the_api(reviewer, editor, other_ed
     # A correction: reopen with a reason, redraft, propose, publish with a note.
     assert step(edna, claim_id, "reopen").status_code == 400  # a reason is required
     assert step(edna, claim_id, "reopen", comment="New tally published.").status_code == 200
+    # Reopening started the correction's draft from the published verdict: the reviewer
+    # changes it (200), not a new one from nothing (201).
+    drafts = rita.get(f"/api/v1/claims/{claim_id}/verdicts/").json()["results"]
+    assert [v["summary"] for v in drafts if v["state"] == "draft"] == [first_approval["summary"]]
     corrected = rita.post(
         f"/api/v1/claims/{claim_id}/verdicts/",
         {"rating": "mostly-false", "summary": "Mostly wrong.", "rationale": "Updated tally."},
         format="json",
     )
-    assert corrected.status_code == 201
+    assert corrected.status_code == 200
     assert step(rita, claim_id, "propose").status_code == 200
     refused = step(eddie, claim_id, "publish")
     assert refused.status_code == 400

@@ -21,6 +21,7 @@ from claims.models import Claim, SimilarClaim
 from claims.selectors import visible_claims
 from reviews import services
 from reviews.desk import once
+from reviews.desk.diffing import changed, word_diff
 from reviews.desk.forms import (
     ActionForm,
     ClaimEditForm,
@@ -56,7 +57,7 @@ class ActionButton:
     correction_note: bool = False
 
     @classmethod
-    def for_step(cls, step: Step, *, published_before: bool) -> ActionButton:
+    def for_step(cls, step: Step, *, published_before: bool, note_given: bool) -> ActionButton:
         return cls(
             action=step.action,
             label=step.label,
@@ -65,8 +66,11 @@ class ActionButton:
             comment_required=bool(step.comment_required),
             assignee="assignee" in step.inputs,
             duplicate_of="duplicate_of" in step.inputs,
-            # A second publish must say what changed.
-            correction_note="correction_note" in step.inputs and published_before,
+            # A second publish must say what changed: asked here only when the draft
+            # did not say it already (one note, asked where it is needed).
+            correction_note="correction_note" in step.inputs
+            and published_before
+            and not note_given,
         )
 
 
@@ -74,11 +78,13 @@ class ActionButton:
 _BUTTON_ORDER = {"primary": 0, "secondary": 1, "danger": 2}
 
 
-def action_buttons(user, claim: Claim, *, published_before: bool) -> list[ActionButton]:
+def action_buttons(
+    user, claim: Claim, *, published_before: bool, note_given: bool = False
+) -> list[ActionButton]:
     """The buttons of the actions open to this user on this claim now."""
     steps = [WORKFLOW[name] for name in services.available_actions(user, claim)]
     return [
-        ActionButton.for_step(step, published_before=published_before)
+        ActionButton.for_step(step, published_before=published_before, note_given=note_given)
         for step in sorted(steps, key=lambda step: _BUTTON_ORDER[step.style])
     ]
 
@@ -144,6 +150,22 @@ def sent_back(claim: Claim, history: list[HistoryEntry]) -> HistoryEntry | None:
     return steps[-1] if steps and steps[-1].action == Action.SEND_BACK else None
 
 
+def _correction(standing: Verdict | None, draft: Verdict | None) -> dict | None:
+    """A correction in progress: the published verdict beside its draft, and the words
+    that differ (escaped; reviews.desk.diffing)."""
+    if standing is None or draft is None:
+        return None
+    return {
+        "published": standing,
+        "draft": draft,
+        "rating_changed": standing.rating_id != draft.rating_id,
+        "summary_changed": changed(standing.summary, draft.summary),
+        "rationale_changed": changed(standing.rationale, draft.rationale),
+        "summary_diff": word_diff(standing.summary, draft.summary),
+        "rationale_diff": word_diff(standing.rationale, draft.rationale),
+    }
+
+
 def render_claim(
     request: HttpRequest,
     pk: int,
@@ -204,13 +226,23 @@ def render_claim(
             }
         verdict_form = VerdictForm(initial=initial)
 
-    buttons = action_buttons(user, claim, published_before=bool(published))
+    published_before = any(
+        v.state in (Verdict.State.APPROVED, Verdict.State.SUPERSEDED, Verdict.State.WITHDRAWN)
+        for v in verdicts
+    )
+    buttons = action_buttons(
+        user,
+        claim,
+        published_before=published_before,
+        note_given=bool(open_verdict and open_verdict.correction_note.strip()),
+    )
     assignees = list(assignable_members()) if any(b.assignee for b in buttons) else []
     failed_shown = bool(failed_action) and any(
         b.action == failed_action.get("action") for b in buttons
     )
 
     history = claim_record(claim)
+    standing = next((v for v in verdicts if v.state == Verdict.State.APPROVED), None)
     context_html = None
     if claim.article_id is not None:
         body = claim.article.body
@@ -246,6 +278,8 @@ def render_claim(
             "error": error,
             "stale": stale or (error is not None and error.code == services.StaleVersion.code),
             "history": history,
+            "published_before": published_before,
+            "correction": _correction(standing, open_verdict),
         },
         status=status,
     )

@@ -81,7 +81,10 @@ class VerdictForm(ClaimWorkForm):
     correction_note = forms.CharField(
         label="Correction note",
         required=False,
-        help_text="Only for a claim published before: what changed, shown to readers.",
+        help_text=(
+            "What changed, shown to readers with the corrected verdict. Written here, the "
+            "editor who publishes it is not asked again."
+        ),
         widget=forms.Textarea(attrs={"rows": 2}),
     )
 

@@ -299,11 +299,23 @@ def reopen(
         expected_version=expected_version,
         comment=reason,
     )
+    claim = begun.claim
     # The verdict being reconsidered: it stays approved (and public) until the correction
     # is published.
-    approved = begun.claim.verdicts.filter(state=Verdict.State.APPROVED).first()
+    approved = claim.verdicts.filter(state=Verdict.State.APPROVED).first()
+    if approved is not None and open_verdict(claim) is None:
+        # The correction starts from what was published, not from an empty form.
+        draft = Verdict(
+            claim=claim,
+            rating_id=approved.rating_id,
+            summary=approved.summary,
+            rationale=approved.rationale,
+            author_id=claim.assignee_id or actor.pk,
+        )
+        record_history(draft, actor, "correction drafted from the published verdict")
+        draft.save()
     # Marked on the page, in the API and in ClaimReview until the correction is out.
-    begun.claim.under_review_since = timezone.now()
+    claim.under_review_since = timezone.now()
     return finish(begun, actor=actor, verdict=approved, fields=("under_review_since",))
 
 
