@@ -295,3 +295,46 @@ class SimilarityWord(models.Model):
 
     def __str__(self) -> str:
         return f"{self.word!r} in #{self.claim_id}"
+
+
+class ArticleIntake(models.Model):
+    """An article sent from the desk's browser (pasted or uploaded) that is too long to
+    load while the page waits: the loader runs it in the background (claims.tasks.
+    load_intake, through the outbox) and writes the outcome here, which the page polls."""
+
+    class State(models.TextChoices):
+        QUEUED = "queued", "Waiting for the worker"
+        RUNNING = "running", "Finding claims"
+        DONE = "done", "Done"
+        REFUSED = "refused", "Refused"
+
+    submitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    # What the person sent: "pasted text" or the file's name.
+    where = models.CharField(max_length=300)
+    title = models.CharField(max_length=500, blank=True)
+    characters = models.PositiveIntegerField()
+    state = models.CharField(max_length=10, choices=State.choices, default=State.QUEUED)
+    article = models.ForeignKey(
+        Article, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    # The loader's outcome: new, unchanged, conflict (see claims.loading.LoadResult).
+    outcome = models.CharField(max_length=20, blank=True)
+    claims_created = models.PositiveIntegerField(default=0)
+    problem = models.TextField(blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    started_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(state__in=["queued", "running", "done", "refused"]),
+                name="articleintake_state_valid",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.where} ({self.state})"

@@ -86,3 +86,11 @@ def load_article_payload(payload: dict, replace: bool = False) -> str:
         return f"error: {error}"
     log.info("%s", result.line())
     return result.line()
+
+
+def load_intake(intake_id: int, payload: dict) -> str:
+    """Load an article sent from the desk's browser that was too long to wait for
+    (claims.intake.queue_article), and record its outcome on its ArticleIntake."""
+    from claims.intake import run_intake
+
+    return run_intake(intake_id=intake_id, payload=payload)

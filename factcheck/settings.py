@@ -263,6 +263,11 @@ FACTCHECK_ORG_URL = env.str("FACTCHECK_ORG_URL", default="")
 FACTCHECK_SITE_URL = env.str("FACTCHECK_SITE_URL", default="")
 # Largest article file load_articles accepts, in bytes.
 FACTCHECK_MAX_ARTICLE_BYTES = env.int("FACTCHECK_MAX_ARTICLE_BYTES", default=2_000_000)
+# Articles from the desk's browser (claims.intake): reviewers may add them too when true
+# (editors always may); a text longer than this many characters is loaded by the worker
+# while the page shows its progress (extraction takes about 1 s per 100,000 characters).
+FACTCHECK_REVIEWERS_ADD_ARTICLES = env.bool("FACTCHECK_REVIEWERS_ADD_ARTICLES", default=False)
+FACTCHECK_INTAKE_BACKGROUND_CHARS = env.int("FACTCHECK_INTAKE_BACKGROUND_CHARS", default=200_000)
 # Claim matching (claims.similarity): the score at which a link is suggested, and the
 # score above which differing figures flag the link as conflicting. See README.
 FACTCHECK_LINK_MIN_SCORE = env.float("FACTCHECK_LINK_MIN_SCORE", default=0.57)

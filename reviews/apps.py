@@ -22,6 +22,10 @@ def ensure_roles(**kwargs) -> None:
     for later in ("0006_exchange_roles",):
         for name, codenames in import_module(f"reviews.migrations.{later}").ROLES.items():
             roles[name] += [f"reviews.{code}" for code in codenames]
+    # Rights of other apps, by their full names.
+    for later in ("0010_reviewers_add_claims",):
+        for name, perms in import_module(f"reviews.migrations.{later}").ROLES.items():
+            roles[name] += perms
     for name, perms in roles.items():
         group, _ = Group.objects.using(kwargs.get("using", "default")).get_or_create(name=name)
         wanted = [p.split(".") for p in perms]

@@ -174,6 +174,8 @@ ONCE_PURPOSES = {
     "desk-evidence-remove": "evidence-remove",
     "desk-inbox-read": "inbox-read",
     "desk-mail-settings": "mail",
+    "desk-article-new": "article-new",
+    "desk-article-claim": "select",
 }
 
 

@@ -812,7 +812,8 @@ def test_article_list_query_count_does_not_grow_with_its_articles(editor):
 
 def test_no_page_needs_javascript(claim, reviewer, editor, rating):
     """Every page is plain HTML and forms: the scripts are the public JSON-LD data and the
-    desk's one static file of conveniences (deferred; nothing depends on it)."""
+    desk's static files of conveniences (desk.js; intake.js on the article pages: deferred,
+    nothing depends on them)."""
     published(claim, reviewer, editor, rating)
     client = client_for(editor)
     for url in [*desk_pages(claim), reverse("public-claim", args=[claim.pk])]:
@@ -820,7 +821,7 @@ def test_no_page_needs_javascript(claim, reviewer, editor, rating):
         scripts = re.findall(r"<script[^>]*>", page)
         assert all(
             'type="application/ld+json"' in tag
-            or re.search(r'src="/static/reviews/desk\.js" defer', tag)
+            or re.search(r'src="/static/reviews/(desk|intake)\.js" defer', tag)
             for tag in scripts
         ), url
     login_scripts = re.findall(r"<script[^>]*>", text_of(Client().get(reverse("login"))))

@@ -52,15 +52,29 @@ def _require_perm(user, perm: str, message: str) -> None:
 
 @transaction.atomic
 def add_manual_claim(
-    *, article_id: int, actor, start: int, end: int, claimant: Claimant | None = None
+    *,
+    article_id: int,
+    actor,
+    start: int,
+    end: int,
+    claimant: Claimant | None = None,
+    text: str | None = None,
 ) -> Claim:
-    """An editor adds a claim the extractor missed by selecting its span in the article."""
-    _require_perm(actor, "claims.add_claim", "Only an editor can add claims to an article.")
+    """Someone on the desk adds a claim the extractor missed by selecting its span in the
+    article. With `text` (what they selected), the article must say exactly that there:
+    a page drawn from an older text, or offsets counted wrong, are refused."""
+    _require_perm(actor, "claims.add_claim", "Only the desk can add claims to an article.")
     article = Article.objects.select_for_update().get(pk=article_id)
     if not (0 <= start < end <= len(article.body)):
         raise ClaimsError(
             f"The span {start}-{end} is not inside the article ({len(article.body)} characters).",
             field="span",
+        )
+    if text is not None and article.body[start:end] != text:
+        raise ClaimsError(
+            "The selection is not the article's text at that place (was the article "
+            "changed since the page was loaded?); nothing was added.",
+            field="text",
         )
     text = article.body[start:end]
     if not text.strip():

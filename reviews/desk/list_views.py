@@ -15,6 +15,7 @@ from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET, require_POST
 
+from claims.intake import may_add_articles
 from reviews.desk import once
 from reviews.desk.bulk import BulkForm, run_bulk
 from reviews.desk.lists import (
@@ -139,5 +140,11 @@ def article_list(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "reviews/article_list.html",
-        {"form": form, "paged": paged, "articles": paged.rows, "filtered": active_filters(form)},
+        {
+            "form": form,
+            "paged": paged,
+            "articles": paged.rows,
+            "filtered": active_filters(form),
+            "may_add_articles": may_add_articles(request.user),
+        },
     )

@@ -8,6 +8,7 @@ from reviews.desk import (
     export_views,
     fixes,
     inbox_views,
+    intake_views,
     list_views,
     public,
     views,
@@ -19,6 +20,11 @@ urlpatterns = [
     path("desk/claims/bulk/", list_views.claim_bulk, name="desk-claims-bulk"),
     path("desk/articles/", list_views.article_list, name="desk-articles"),
     path("desk/articles/<int:pk>/", views.article_detail, name="desk-article"),
+    path("desk/articles/new/", intake_views.article_new, name="desk-article-new"),
+    path("desk/articles/intake/<int:pk>/", intake_views.article_intake, name="desk-article-intake"),
+    path(
+        "desk/articles/<int:pk>/claims/", intake_views.article_add_claim, name="desk-article-claim"
+    ),
     path("desk/claims/<int:pk>/", claim_views.claim_detail, name="desk-claim"),
     path("desk/claims/<int:pk>/action/", claim_views.claim_action, name="desk-claim-action"),
     path(

@@ -76,7 +76,17 @@ def article_list(request: HttpRequest) -> HttpResponse:
 @require_GET
 @desk_required
 def article_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    """The article text with every claim highlighted by status, each a link."""
+    return render_article(request, pk)
+
+
+def render_article(
+    request: HttpRequest, pk: int, *, selection_form=None, problem: str = "", status: int = 200
+) -> HttpResponse:
+    """The article text with every claim highlighted by status, each a link; for those
+    who may add claims, the form that makes a selected passage one (shown again, bound,
+    after a refusal)."""
+    from reviews.desk.intake_views import SelectionForm
+
     article = get_object_or_404(Article.objects.select_related("outlet"), pk=pk)
     claims = list(
         _list_claims(request.user)
@@ -84,6 +94,7 @@ def article_detail(request: HttpRequest, pk: int) -> HttpResponse:
         .prefetch_related(_published_rating_prefetch())
         .order_by("span_start", "id")
     )
+    may_add = request.user.has_perm("claims.add_claim")
     return render(
         request,
         "reviews/article_detail.html",
@@ -92,5 +103,8 @@ def article_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "claims": mark_sent_back(claims),
             "body": highlight(article.body, claims),
             "statuses": Status.choices,
+            "selection_form": (selection_form or SelectionForm()) if may_add else None,
+            "problem": problem,
         },
+        status=status,
     )
