@@ -20,7 +20,7 @@ pytestmark = pytest.mark.e2e
 
 
 def test_an_editor_pastes_an_article_and_sees_its_claims(
-    transactional_db, live_server, page: Page, editor, screenshots, tmp_path, settings
+    transactional_db, live_server, page: Page, editor, screenshots, tmp_path, settings, worker
 ):
     base = live_server.url
     log_in(page, base, editor.username)
@@ -65,7 +65,8 @@ def test_an_editor_pastes_an_article_and_sees_its_claims(
     for claim in claims:
         expect(page.locator(f"#claim-{claim.pk}")).to_have_text(claim.text)
 
-    # A long one: the worker loads it while the progress page follows, then its claims.
+    # A long one: the worker (a real Celery process, through the outbox and the broker)
+    # loads it while the progress page follows, then opens its claims.
     settings.FACTCHECK_INTAKE_BACKGROUND_CHARS = 100
     page.goto(base + "/desk/articles/new/")
     page.get_by_label("Article text").fill(
@@ -73,8 +74,12 @@ def test_an_editor_pastes_an_article_and_sees_its_claims(
         "down from 7.9 percent a year earlier."
     )
     page.get_by_role("button", name="Load the article").click()
+    expect(page).to_have_url(re.compile(r"/desk/articles/intake/\d+/$"))
+    expect(page.locator(".intake-state")).to_contain_text(re.compile(r"Waiting|Finding|Done"))
+    page.screenshot(path=screenshots / "article-intake-1280.png", full_page=True)
+    expect(page).to_have_url(re.compile(r"/desk/articles/\d+/$"), timeout=60_000)
     long_one = Article.objects.get(title="Budget day")
-    expect(page).to_have_url(re.compile(rf"/desk/articles/{long_one.pk}/$"), timeout=15_000)
+    expect(page).to_have_url(re.compile(rf"/desk/articles/{long_one.pk}/$"))
     expect(page.locator("aside .rows .row")).to_have_count(long_one.claims.count())
 
 
