@@ -9,7 +9,7 @@ from datetime import datetime
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Permission
-from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db.models import Exists, F, OuterRef, Prefetch, Q, QuerySet, Subquery
 
 from claims.models import Claim
 from claims.selectors import visible_claims
@@ -275,3 +275,24 @@ def mark_sent_back(claims: list[Claim]) -> list[Claim]:
     for claim in claims:
         claim.sent_back = steps.get(claim.pk)
     return claims
+
+
+def next_claim_for(user, *, after: Claim | None = None) -> Claim | None:
+    """The claim this person should turn to next: their own claim in review that has waited
+    longest, else the most check-worthy unassigned new claim (never `after`). Two queries
+    at most."""
+    others = visible_claims(user).exclude(pk=getattr(after, "pk", None))
+    mine = (
+        others.filter(assignee=user, status=Claim.Status.IN_REVIEW)
+        .order_by("updated_at", "id")
+        .only("pk", "text")
+        .first()
+    )
+    if mine is not None:
+        return mine
+    return (
+        others.filter(status=Claim.Status.NEW, assignee__isnull=True)
+        .order_by(F("checkworthiness").desc(nulls_last=True), "-created_at", "-id")
+        .only("pk", "text")
+        .first()
+    )

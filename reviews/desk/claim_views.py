@@ -32,7 +32,7 @@ from reviews.desk.forms import (
 from reviews.desk.highlight import context_window, highlight
 from reviews.desk.views import desk_required
 from reviews.models import Evidence, Transition, Verdict
-from reviews.selectors import HistoryEntry, assignable_members, claim_record
+from reviews.selectors import HistoryEntry, assignable_members, claim_record, next_claim_for
 from reviews.workflow import WORKFLOW, Step
 
 Status = Claim.Status
@@ -279,6 +279,7 @@ def render_claim(
             "stale": stale or (error is not None and error.code == services.StaleVersion.code),
             "history": history,
             "published_before": published_before,
+            "next_claim": next_claim_for(user, after=claim),
             "correction": _correction(standing, open_verdict),
         },
         status=status,
