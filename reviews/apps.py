@@ -47,4 +47,9 @@ class ReviewsConfig(AppConfig):
     verbose_name = "Reviews and verdicts"
 
     def ready(self) -> None:
+        from claims.signals import claims_created
+        from reviews.external_matching import on_claims_created
+
         post_migrate.connect(ensure_roles, sender=self, dispatch_uid="reviews.ensure_roles")
+        # New claims are matched to other publishers' fact checks (reviews.external_matching).
+        claims_created.connect(on_claims_created, dispatch_uid="reviews.match_external")

@@ -18,6 +18,7 @@ import extruct
 from django.db import IntegrityError, transaction
 
 from claims.services import ClaimsError, normalise_url
+from factcheck.outbox import enqueue
 from reviews.models import ExternalFactCheck, Rating, RatingMapping, rating_key
 
 SCHEMA_PREFIXES = ("http://schema.org/", "https://schema.org/", "schema:")
@@ -427,7 +428,7 @@ def import_reviews(
     """Store each ReviewInput as an ExternalFactCheck, created or updated by its url; a
     refused item is reported and the others still stored."""
     mapping = mapping or RatingMap()
-    report, seen = ImportReport(), {}
+    report, seen, changed = ImportReport(), {}, []
     for where, item in items:
         if isinstance(item, Refused):
             report.refused.append((where, item.problem))
@@ -452,6 +453,12 @@ def import_reviews(
             report.unmapped += 1
         outcome = store_external_fact_check(review=item, rating=rating)
         setattr(report, outcome, getattr(report, outcome) + 1)
+        if outcome != "unchanged":
+            changed.append(item.url)
+    if changed:
+        # New and changed fact checks are matched to our claims in the background.
+        ids = list(ExternalFactCheck.objects.filter(url__in=changed).values_list("pk", flat=True))
+        enqueue("reviews.tasks.match_new_fact_checks", external_ids=ids)
     return report
 
 
@@ -471,6 +478,7 @@ def store_external_fact_check(*, review: ReviewInput, rating: Rating | None) -> 
                     return "unchanged"
                 for k, v in fields.items():
                     setattr(row, k, v)
+                row.embedding, row.embedding_model = None, ""  # its text may have changed
                 row.save()
                 return "updated"
         except IntegrityError:

@@ -417,6 +417,9 @@ class ExternalFactCheck(models.Model):
         Rating, null=True, blank=True, on_delete=models.SET_NULL, related_name="external"
     )
     source = models.CharField(max_length=20, choices=Source.choices)
+    # The claim's sentence embedding (claims.embedding), for matching our claims to it.
+    embedding = models.BinaryField(null=True, blank=True, editable=False)
+    embedding_model = models.CharField(max_length=100, blank=True, editable=False)
     imported_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -440,51 +443,9 @@ class ExternalFactCheck(models.Model):
         return f"{self.publisher}: {self.rating_text or self.rating_value}"
 
 
-class ExportJob(models.Model):
-    """An export run in the background (reviews.export_jobs): its filters, its progress
-    and, when done, its file under FACTCHECK_VAR_DIR/exports, for its owner to download."""
-
-    class State(models.TextChoices):
-        PENDING = "pending", "Waiting"
-        RUNNING = "running", "Running"
-        DONE = "done", "Done"
-        FAILED = "failed", "Failed"
-
-    owner = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="export_jobs"
-    )
-    kind = models.CharField(max_length=20)  # reviews.exports.EXPORTS
-    fmt = models.CharField(max_length=10)  # reviews.exports.FORMATS
-    # The claim list's filters, as query parameters ({name: [values]}; the API's
-    # ClaimFilter reads them).
-    filters = models.JSONField(default=dict, blank=True)
-    state = models.CharField(max_length=10, choices=State.choices, default=State.PENDING)
-    rows_done = models.PositiveBigIntegerField(default=0)
-    rows_total = models.PositiveBigIntegerField(null=True, blank=True)
-    file_name = models.CharField(max_length=200, blank=True)
-    error = models.CharField(max_length=500, blank=True)
-    created_at = models.DateTimeField(auto_now_add=True)
-    started_at = models.DateTimeField(null=True, blank=True)
-    finished_at = models.DateTimeField(null=True, blank=True)
-
-    class Meta:
-        ordering = ["-id"]
-        constraints = [
-            models.CheckConstraint(
-                condition=Q(state__in=["pending", "running", "done", "failed"]),
-                name="exportjob_state_valid",
-            ),
-        ]
-
-    def __str__(self) -> str:
-        return f"{self.kind}.{self.fmt} #{self.pk} ({self.state})"
-
-    @property
-    def percent(self) -> int | None:
-        if not self.rows_total:
-            return 100 if self.state == self.State.DONE else None
-        return min(100, round(100 * self.rows_done / self.rows_total))
-
+# The exchange's bookkeeping (matches to other publishers' fact checks, background
+# exports) lives in its own module, to keep this one to the review's data.
+from reviews.exchange_models import ExportJob, ExternalMatch  # noqa: E402, F401
 
 # The inbox's models live with its code (reviews.inbox); registered here, in the app.
 from reviews.inbox.models import MailPreference, Notification  # noqa: E402, F401

@@ -247,3 +247,19 @@ def run_export(job_id: int) -> str:
     from reviews.export_jobs import run_export as run
 
     return run(job_id)
+
+
+@shared_task
+def match_external_fact_checks(claim_ids: list[int]) -> int:
+    """Match new claims to imported fact checks (reviews.external_matching)."""
+    from reviews.external_matching import match_claims
+
+    return match_claims(claim_ids)
+
+
+@shared_task
+def match_new_fact_checks(external_ids: list[int]) -> int:
+    """Match newly imported fact checks to our claims (reviews.external_matching)."""
+    from reviews.external_matching import match_fact_checks
+
+    return match_fact_checks(external_ids)

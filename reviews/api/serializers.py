@@ -12,6 +12,7 @@ from claims.api.serializers import MAX_ID, User, UserRefSerializer, _datetime
 from claims.models import Claim
 from factcheck.api_input import StrictSerializer, read_only
 from reviews import services
+from reviews.external_matching import checked_by
 from reviews.models import Evidence, ExternalFactCheck, Rating, Transition, Verdict
 from reviews.workflow import STEPS
 
@@ -51,12 +52,24 @@ class WithdrawalSerializer(serializers.Serializer):
 
 
 @extend_schema_serializer(component_name="Claim")
+class CheckedBySerializer(serializers.Serializer):
+    publisher = serializers.CharField()
+    rating = serializers.CharField(help_text="The publisher's rating, as they gave it")
+    our_rating = serializers.CharField(allow_null=True, help_text="Our rating's slug, if mapped")
+    our_rating_label = serializers.CharField(allow_null=True)
+    url = serializers.URLField(help_text="The publisher's fact check")
+    claim_reviewed = serializers.CharField()
+    review_date = serializers.DateField(allow_null=True)
+    score = serializers.FloatField(help_text="How closely it states the same (0..1)")
+
+
 class ClaimSerializer(claims_serializers.ClaimSerializer):
     """A claim with its published verdict and the workflow actions open to the reader:
     the claims app's claim, extended from this side (claims never imports reviews)."""
 
     verdict = serializers.SerializerMethodField()
     withdrawn = serializers.SerializerMethodField()
+    checked_by = serializers.SerializerMethodField()
     actions = serializers.SerializerMethodField()
 
     class Meta(claims_serializers.ClaimSerializer.Meta):
@@ -64,9 +77,24 @@ class ClaimSerializer(claims_serializers.ClaimSerializer):
             *claims_serializers.ClaimSerializer.Meta.fields[:-2],
             "verdict",
             "withdrawn",
+            "checked_by",
             "actions",
             *claims_serializers.ClaimSerializer.Meta.fields[-2:],
         ]
+
+    @extend_schema_field(CheckedBySerializer(many=True))
+    def get_checked_by(self, claim: Claim):
+        """Other publishers' fact checks of what this claim states (for readers of the
+        external fact checks; uses the view's prefetch of `external_matches`)."""
+        if "may_see_external" not in self.context:
+            request = self.context.get("request")
+            user = getattr(request, "user", None)
+            self.context["may_see_external"] = bool(
+                user and user.has_perm("reviews.view_externalfactcheck")
+            )
+        if not self.context["may_see_external"]:
+            return []
+        return checked_by(list(claim.external_matches.all()))
 
     @extend_schema_field(PublishedVerdictSerializer(allow_null=True))
     def get_verdict(self, claim: Claim):
@@ -121,6 +149,7 @@ class ClaimSerializer(claims_serializers.ClaimSerializer):
         return {
             "verdict": self.get_verdict(claim),
             "withdrawn": self.get_withdrawn(claim),
+            "checked_by": self.get_checked_by(claim),
             "actions": self.get_actions(claim),
         }
 

@@ -49,7 +49,8 @@ from reviews.api.serializers import (
     VerdictSerializer,
 )
 from reviews.claimreview import claim_review
-from reviews.models import Evidence, Rating, Transition, Verdict
+from reviews.external_matching import matches_prefetch
+from reviews.models import Evidence, ExternalMatch, Rating, Transition, Verdict
 from reviews.selectors import claims_for_claimreview
 
 # -- claims, as the review workflow shows them ------------------------------------------------
@@ -61,12 +62,14 @@ def claim_list_queryset(user):
         Prefetch(
             "verdicts",
             queryset=Verdict.objects.select_related("rating").defer("rationale").order_by("id"),
-        )
+        ),
+        matches_prefetch(),
     )
 
 
 def attach_verdicts(claims: list[Claim]) -> list[Claim]:
-    """Load a page's verdicts in one query and hand each claim its own.
+    """Load a page's verdicts (and its matches to other publishers' fact checks) in one
+    query each and hand each claim its own.
 
     This is what prefetch_related stores, without the queryset it builds per claim (a
     third of the cost of a page of 100); `claim.verdicts.all()`, which the serializer
@@ -74,7 +77,12 @@ def attach_verdicts(claims: list[Claim]) -> list[Claim]:
     would catch a Django that stopped reading it.
     """
     by_claim: dict[int, list[Verdict]] = defaultdict(list)
+    matched: dict[int, list[ExternalMatch]] = defaultdict(list)
     if claims:
+        for match in matches_prefetch().queryset.filter(
+            claim_id__in=[claim.pk for claim in claims]
+        ):
+            matched[match.claim_id].append(match)
         verdicts = (
             Verdict.objects.filter(claim_id__in=[claim.pk for claim in claims])
             .select_related("rating")
@@ -84,7 +92,10 @@ def attach_verdicts(claims: list[Claim]) -> list[Claim]:
         for verdict in verdicts:
             by_claim[verdict.claim_id].append(verdict)
     for claim in claims:
-        claim._prefetched_objects_cache = {"verdicts": by_claim[claim.pk]}
+        claim._prefetched_objects_cache = {
+            "verdicts": by_claim[claim.pk],
+            "external_matches": matched[claim.pk],
+        }
     return claims
 
 

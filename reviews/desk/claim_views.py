@@ -31,6 +31,7 @@ from reviews.desk.forms import (
 )
 from reviews.desk.highlight import context_window, highlight
 from reviews.desk.views import desk_required
+from reviews.external_matching import checked_by, matches_prefetch
 from reviews.models import Evidence, Transition, Verdict
 from reviews.selectors import HistoryEntry, assignable_members, claim_record, next_claim_for
 from reviews.workflow import WORKFLOW, Step
@@ -104,6 +105,13 @@ def _claim_for_page(user, pk: int) -> Claim:
         ),
         pk=pk,
     )
+
+
+def _checked_by(user, claim: Claim) -> list[dict]:
+    """Other publishers' fact checks of what the claim states (reviews.external_matching)."""
+    if not user.has_perm("reviews.view_externalfactcheck"):
+        return []
+    return checked_by(list(matches_prefetch().queryset.filter(claim=claim)))
 
 
 def _similar(claim: Claim) -> list[dict]:
@@ -261,6 +269,7 @@ def render_claim(
             "context_html": context_html,
             "reasons": [str(r).replace("_", " ") for r in claim.checkworthiness_reasons or []],
             "similar": _similar(claim),
+            "checked_by": _checked_by(user, claim),
             "evidence": evidence,
             "evidence_rows": evidence_rows,
             "claim_form": claim_form,
