@@ -8,7 +8,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('claims', '0010_dashboard_indexes'),
-        ('reviews', '0008_export_job'),
+        ('reviews', '0009_inbox'),
     ]
 
     operations = [
