@@ -8,7 +8,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('claims', '0010_dashboard_indexes'),
-        ('reviews', '0009_inbox'),
+        ('reviews', '0010_reviewers_add_claims'),
     ]
 
     operations = [
