@@ -11,7 +11,7 @@ from django.db import connection
 from django.db.models import BooleanField, Q, QuerySet
 from django.db.models.expressions import RawSQL
 
-from claims.models import Article, Claim
+from claims.models import Article, Claim, SimilarClaim
 
 
 def is_staff_member(user) -> bool:
@@ -114,3 +114,30 @@ def search_articles(articles: QuerySet[Article], query: str) -> QuerySet[Article
     for word in query.split():
         match &= Q(title__icontains=word) | Q(body__icontains=word)
     return articles.filter(match)
+
+
+def similar_links(claim: Claim, user, *, rejected: bool = False) -> QuerySet[SimilarClaim]:
+    """The links from `claim` to claims in other articles that state the same thing, seen
+    by `user`, both ends with their article and outlet, in one query; links an editor
+    rejected only when `rejected`. The desk's "seen in N other articles", the API's
+    similar claims and "already checked" read it."""
+    visible = visible_claims(user)
+    links = SimilarClaim.objects.filter(
+        Q(from_claim=claim, to_claim__in=visible) | Q(to_claim=claim, from_claim__in=visible)
+    ).select_related("from_claim__article__outlet", "to_claim__article__outlet", "decided_by")
+    return links if rejected else links.exclude(decision=SimilarClaim.Decision.REJECTED)
+
+
+def other_end(link: SimilarClaim, claim_id: int) -> Claim:
+    """The claim at the other end of `link` from claim `claim_id`."""
+    return link.to_claim if link.from_claim_id == claim_id else link.from_claim
+
+
+def articles_seen_in(links, claim_id: int) -> int:
+    """How many other articles (and submissions, each its own) the linked claims stand in."""
+    return len(
+        {
+            ("article", other.article_id) if other.article_id else ("claim", other.pk)
+            for other in (other_end(link, claim_id) for link in links)
+        }
+    )

@@ -12,7 +12,7 @@ from django.contrib.auth.models import Permission
 from django.db.models import Exists, F, OuterRef, Prefetch, Q, QuerySet, Subquery
 
 from claims.models import Claim
-from claims.selectors import visible_claims
+from claims.selectors import other_end, similar_links, visible_claims
 from reviews.models import Transition, Verdict
 
 
@@ -296,3 +296,29 @@ def next_claim_for(user, *, after: Claim | None = None) -> Claim | None:
         .only("pk", "text")
         .first()
     )
+
+
+@dataclass(frozen=True)
+class AlreadyChecked:
+    """A claim that states the same as the one at hand and already has a published
+    verdict: the hint that it may not need checking again."""
+
+    claim: Claim
+    verdict: Verdict
+    score: float
+
+
+def already_checked(claim: Claim, user) -> list[AlreadyChecked]:
+    """The claims linked to `claim` (rejected links left out) that have a published
+    verdict standing, best match first, in two queries however many there are."""
+    scores: dict[int, float] = {}
+    for link in similar_links(claim, user):
+        other = other_end(link, claim.pk)
+        scores[other.pk] = max(scores.get(other.pk, 0.0), link.score)
+    if not scores:
+        return []
+    verdicts = Verdict.objects.filter(
+        claim_id__in=scores, state=Verdict.State.APPROVED, claim__is_public=True
+    ).select_related("rating", "claim__article__outlet")
+    found = [AlreadyChecked(claim=v.claim, verdict=v, score=scores[v.claim_id]) for v in verdicts]
+    return sorted(found, key=lambda hit: (-hit.score, -hit.claim.pk))

@@ -9,6 +9,7 @@ from django.utils.functional import cached_property
 from drf_spectacular.utils import extend_schema_field, inline_serializer
 from rest_framework import serializers
 
+from claims import figures
 from claims.models import Article, Claim, Claimant, Outlet, SimilarClaim
 from claims.selectors import is_staff_member
 from factcheck.api_input import StrictSerializer, read_only
@@ -278,9 +279,30 @@ class ClaimUpdateSerializer(StrictSerializer):
 
 
 class SimilarClaimRefSerializer(serializers.ModelSerializer):
+    """The other claim of a link, as a variant of the same claim: where and when it was
+    said, and the figures it gives (normalised for comparison: claims.figures)."""
+
+    outlet = serializers.SerializerMethodField()
+    published = serializers.SerializerMethodField()
+    figures = serializers.SerializerMethodField()
+
     class Meta:
         model = Claim
-        fields = ["id", "text", "status", "article"]
+        fields = ["id", "text", "status", "article", "outlet", "published", "figures"]
+
+    @extend_schema_field(serializers.CharField(allow_null=True))
+    def get_outlet(self, claim: Claim) -> str | None:
+        article = claim.article
+        return article.outlet.name if article and article.outlet else None
+
+    @extend_schema_field(serializers.DateField(allow_null=True))
+    def get_published(self, claim: Claim):
+        date = claim.claim_date or (claim.article.published if claim.article else None)
+        return date.isoformat() if date else None
+
+    @extend_schema_field(serializers.ListField(child=serializers.CharField()))
+    def get_figures(self, claim: Claim) -> list[str]:
+        return [figure.text for figure in figures.extract(claim.text)]
 
 
 class SimilarLinkSerializer(serializers.ModelSerializer):

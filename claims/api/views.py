@@ -8,7 +8,7 @@ claims.selectors.visible_claims, which every queryset here starts from.
 from __future__ import annotations
 
 from django.db import transaction
-from django.db.models import Prefetch, Q
+from django.db.models import Prefetch
 from django.shortcuts import get_object_or_404
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import (
@@ -35,7 +35,7 @@ from claims.api.serializers import (
 )
 from claims.loading import Source, article_from_mapping, load_article
 from claims.models import Article, Claim, SimilarClaim
-from claims.selectors import claims_for_list, visible_claims
+from claims.selectors import claims_for_list, similar_links, visible_claims
 from factcheck.api import ETAG_HEADER, Conflict, DeskPermission, claim_etag
 
 CLAIM_ID = OpenApiParameter("claim_id", OpenApiTypes.INT, OpenApiParameter.PATH)
@@ -256,15 +256,13 @@ class SimilarView(ClaimChildMixin, generics.ListCreateAPIView):
     ordering = ["-score", "id"]
 
     def links(self, claim: Claim):
-        visible = visible_claims(self.request.user)
-        return SimilarClaim.objects.filter(
-            Q(from_claim=claim, to_claim__in=visible) | Q(to_claim=claim, from_claim__in=visible)
-        ).select_related("from_claim", "to_claim", "decided_by")
+        # An editor may decide again on a link rejected before.
+        return similar_links(claim, self.request.user, rejected=True)
 
     def get_queryset(self):
         if getattr(self, "swagger_fake_view", False):  # schema generation
             return SimilarClaim.objects.none()
-        return self.links(self.get_claim()).exclude(decision=SimilarClaim.Decision.REJECTED)
+        return similar_links(self.get_claim(), self.request.user)
 
     def get_serializer_context(self):
         return {**super().get_serializer_context(), "claim_id": int(self.kwargs["claim_id"])}

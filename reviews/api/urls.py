@@ -6,7 +6,7 @@ from __future__ import annotations
 from django.urls import include, path
 from rest_framework.routers import SimpleRouter
 
-from reviews.api import exchange, views
+from reviews.api import exchange, matching, views
 
 router = SimpleRouter()
 router.register("claims", views.ClaimViewSet, basename="api-claim")
@@ -22,6 +22,11 @@ urlpatterns = [
     ),
     path(f"{claim}verdicts/", views.VerdictListView.as_view(), name="api-verdict-list"),
     path(f"{claim}transitions/", views.TransitionView.as_view(), name="api-transitions"),
+    path(
+        f"{claim}already-checked/",
+        matching.AlreadyCheckedView.as_view(),
+        name="api-already-checked",
+    ),
     path(f"{claim}claimreview/", views.ClaimReviewView.as_view(), name="api-claim-claimreview"),
     path("claimreview/", exchange.ClaimReviewFeedView.as_view(), name="api-claimreview-feed"),
     path(

@@ -11,14 +11,15 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from django.contrib import messages
-from django.db.models import Prefetch, Q
+from django.db.models import Prefetch
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_POST
 
-from claims.models import Claim, SimilarClaim
-from claims.selectors import visible_claims
+from claims import figures
+from claims.models import Claim
+from claims.selectors import articles_seen_in, other_end, similar_links, visible_claims
 from reviews import services
 from reviews.desk import once
 from reviews.desk.diffing import changed, word_diff
@@ -33,7 +34,13 @@ from reviews.desk.highlight import context_window, highlight
 from reviews.desk.views import desk_required
 from reviews.external_matching import checked_by, matches_prefetch
 from reviews.models import Evidence, Transition, Verdict
-from reviews.selectors import HistoryEntry, assignable_members, claim_record, next_claim_for
+from reviews.selectors import (
+    HistoryEntry,
+    already_checked,
+    assignable_members,
+    claim_record,
+    next_claim_for,
+)
 from reviews.workflow import WORKFLOW, Step
 
 Status = Claim.Status
@@ -114,22 +121,28 @@ def _checked_by(user, claim: Claim) -> list[dict]:
     return checked_by(list(matches_prefetch().queryset.filter(claim=claim)))
 
 
-def _similar(claim: Claim) -> list[dict]:
-    """Links to claims in other articles, read from both ends of each stored pair."""
-    links = (
-        SimilarClaim.objects.filter(Q(from_claim=claim) | Q(to_claim=claim))
-        .exclude(decision=SimilarClaim.Decision.REJECTED)
-        .select_related(
-            "from_claim__article__outlet",
-            "to_claim__article__outlet",
-        )
-        .order_by("-conflicting", "-score", "id")
+def _similar(claim: Claim, user) -> dict:
+    """The claim's variants in other articles (conflicting first), with the figures of
+    each beside this claim's, and how many other articles they stand in."""
+    links = sorted(
+        similar_links(claim, user), key=lambda link: (not link.conflicting, -link.score, link.pk)
     )
     rows = []
     for link in links:
-        other = link.to_claim if link.from_claim_id == claim.pk else link.from_claim
-        rows.append({"link": link, "other": other})
-    return rows
+        other = other_end(link, claim.pk)
+        rows.append(
+            {
+                "link": link,
+                "other": other,
+                "date": other.claim_date or (other.article.published if other.article else None),
+                "figures": [f.text for f in figures.extract(other.text)],
+            }
+        )
+    return {
+        "rows": rows,
+        "seen_in": articles_seen_in(links, claim.pk),
+        "figures": [f.text for f in figures.extract(claim.text)],
+    }
 
 
 def _evidence_edit_form(
@@ -268,8 +281,10 @@ def render_claim(
             "claim": claim,
             "context_html": context_html,
             "reasons": [str(r).replace("_", " ") for r in claim.checkworthiness_reasons or []],
-            "similar": _similar(claim),
+            "similar": _similar(claim, user),
             "checked_by": _checked_by(user, claim),
+            "already_checked": already_checked(claim, user),
+            "may_dismiss": any(b.action == Action.DISMISS for b in buttons),
             "evidence": evidence,
             "evidence_rows": evidence_rows,
             "claim_form": claim_form,
