@@ -259,6 +259,9 @@ CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 FACTCHECK_ORG_NAME = env.str("FACTCHECK_ORG_NAME", default="factcheck desk")
 # Its url; empty: the site's root (FACTCHECK_SITE_URL, else the request's host).
 FACTCHECK_ORG_URL = env.str("FACTCHECK_ORG_URL", default="")
+# The byline public readers see on a verdict (e.g. "The fact-check team"); the desk's
+# accounts are never named to them. Empty: the organisation alone.
+FACTCHECK_PUBLIC_BYLINE = env.str("FACTCHECK_PUBLIC_BYLINE", default="")
 # Absolute base for links in ClaimReview and mail; the request's host when empty.
 FACTCHECK_SITE_URL = env.str("FACTCHECK_SITE_URL", default="")
 # Largest article file load_articles accepts, in bytes.

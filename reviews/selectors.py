@@ -219,8 +219,44 @@ def claim_record(claim: Claim) -> list[HistoryEntry]:
                 )
             )
         last_of[row.id] = row
+    entries += _verdict_writing(claim)
     _name_claimants(entries)
     entries.sort(key=lambda e: e.when)
+    return entries
+
+
+_VERDICT_FIELD_LABELS = {"rating": "rating", "summary": "summary", "rationale": "rationale"}
+
+
+def _verdict_writing(claim: Claim) -> list[HistoryEntry]:
+    """Who wrote the claim's verdicts, each save a line with what it changed: four eyes by
+    content (reviews.contributions) shows here as well as refusing a contributor's
+    publish. One query, and one more to name ratings when a rating changed."""
+    from reviews.models import Rating, Verdict
+
+    entries, last_of = [], {}
+    for row in (
+        Verdict.history.filter(claim_id=claim.pk)
+        .select_related("history_user")
+        .order_by("history_date", "history_id")
+    ):
+        reason = row.history_change_reason or ""
+        if reason in ("drafted", "draft changed"):
+            changes = _changes(row, last_of.get(row.id), _VERDICT_FIELD_LABELS)
+            if reason == "drafted" or changes:
+                entries.append(
+                    HistoryEntry(
+                        when=row.history_date,
+                        actor=row.history_user,
+                        what="drafted the verdict"
+                        if reason == "drafted"
+                        else "changed the verdict draft",
+                        action="verdict_written",
+                        changes=changes,
+                    )
+                )
+        last_of[row.id] = row
+    _name_ids(entries, "rating", Rating.objects.values_list("pk", "label"))
     return entries
 
 
@@ -228,27 +264,33 @@ def _name_claimants(entries: list[HistoryEntry]) -> None:
     """Claimants by name, not id, in the changes (one query, only when one changed)."""
     from claims.models import Claimant
 
+    _name_ids(entries, "claimant", Claimant.objects.values_list("pk", "name"))
+
+
+def _name_ids(entries: list[HistoryEntry], label: str, names_of) -> None:
+    """The ids in the changes of `label` replaced by names from `names_of`, a (pk, name)
+    values queryset: one query, only when such a change is there."""
     ids = {
         int(v)
         for e in entries
-        for label, old, new in e.changes
-        if label == "claimant"
+        for name, old, new in e.changes
+        if name == label
         for v in (old, new)
         if v
     }
     if not ids:
         return
-    names = dict(Claimant.objects.filter(pk__in=ids).values_list("pk", "name"))
+    names = dict(names_of.filter(pk__in=ids))
     for e in entries:
         e.changes = [
             (
-                label,
+                name,
                 names.get(int(old), old) if old else "",
                 names.get(int(new), new) if new else "",
             )
-            if label == "claimant"
-            else (label, old, new)
-            for label, old, new in e.changes
+            if name == label
+            else (name, old, new)
+            for name, old, new in e.changes
         ]
 
 

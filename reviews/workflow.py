@@ -48,6 +48,9 @@ class Step:
     assignee_only: str = ""
     # Four eyes: the proposer of the verdict may not take the step (the refusal's words).
     four_eyes: str = ""
+    # Four eyes by content: nor may anyone who wrote part of it, its rating, summary or
+    # rationale (reviews.contributions; the refusal's words, "" when they may).
+    four_eyes_contributors: str = ""
     # Only the proposer of the verdict may take the step (the refusal's words otherwise).
     proposer_only: str = ""
     # Only while a published verdict stands (the refusal's words otherwise)...
@@ -181,6 +184,10 @@ STEPS: tuple[Step, ...] = (
         inputs={"comment": "comment", "correction_note": "correction_note"},
         comment_label="Note (optional)",
         four_eyes="A verdict cannot be published by the person who proposed it.",
+        four_eyes_contributors=(
+            "You wrote part of this verdict (its rating, summary or rationale), so another "
+            "editor must publish it."
+        ),
         bulk_name="publish_verdicts",
         bulk_label="Publish the proposed verdict",
     ),

@@ -189,6 +189,7 @@ class VerdictAdmin(RefusalAsMessageMixin, OfClaimMixin, ReadOnlyHistoryAdmin):
         "approver",
         "approved_at",
         "supersedes",
+        "contributors",
         "created_at",
         "updated_at",
     ]
@@ -204,6 +205,13 @@ class VerdictAdmin(RefusalAsMessageMixin, OfClaimMixin, ReadOnlyHistoryAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+    @admin.display(description="Written by (none of them may approve it)")
+    def contributors(self, obj):
+        if obj is None or obj.pk is None:
+            return "-"
+        rows = obj.contributions.select_related("user")
+        return "; ".join(f"{c.user.get_username()}: {', '.join(c.fields)}" for c in rows) or "-"
 
     def save_model(self, request, obj, form, change):
         data = form.cleaned_data

@@ -3,6 +3,7 @@ review workflow extends it."""
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.utils.functional import cached_property
 from drf_spectacular.utils import extend_schema_field, extend_schema_serializer
 from rest_framework import serializers
@@ -10,10 +11,18 @@ from rest_framework import serializers
 from claims.api import serializers as claims_serializers
 from claims.api.serializers import MAX_ID, User, UserRefSerializer, _datetime
 from claims.models import Claim
+from claims.selectors import is_staff_member
 from factcheck.api_input import StrictSerializer, read_only
 from reviews import services
 from reviews.external_matching import checked_by
-from reviews.models import Evidence, ExternalFactCheck, Rating, Transition, Verdict
+from reviews.models import (
+    Evidence,
+    ExternalFactCheck,
+    Rating,
+    Transition,
+    Verdict,
+    VerdictContribution,
+)
 from reviews.workflow import STEPS
 
 
@@ -221,11 +230,51 @@ class EvidenceInputSerializer(StrictSerializer):
     stance = serializers.ChoiceField(choices=Evidence.Stance.choices, required=False)
 
 
+class ContributionSerializer(serializers.ModelSerializer):
+    user = UserRefSerializer()
+
+    class Meta:
+        model = VerdictContribution
+        fields = ["user", "fields", "first_at", "at"]
+
+
+class PublishedBySerializer(serializers.Serializer):
+    name = serializers.CharField(help_text="The organisation (FACTCHECK_ORG_NAME)")
+    byline = serializers.CharField(
+        allow_blank=True, help_text="The public byline (FACTCHECK_PUBLIC_BYLINE), or empty"
+    )
+
+
+DESK_ONLY = ("author", "proposed_by", "approver", "contributors")
+
+
 class VerdictSerializer(serializers.ModelSerializer):
+    """A verdict. Who wrote, proposed and approved it is the desk's business: for anyone
+    else those are null (contributors empty) and `published_by` names the organisation."""
+
     rating = RatingSerializer()
-    author = UserRefSerializer()
-    proposed_by = UserRefSerializer(allow_null=True)
-    approver = UserRefSerializer(allow_null=True)
+    author = UserRefSerializer(allow_null=True, help_text="Desk members only; else null")
+    proposed_by = UserRefSerializer(allow_null=True, help_text="Desk members only; else null")
+    approver = UserRefSerializer(allow_null=True, help_text="Desk members only; else null")
+    contributors = ContributionSerializer(
+        many=True,
+        source="contributions",
+        help_text="Everyone who wrote part of its rating, summary or rationale (desk members "
+        "only; else empty): none of them may approve it",
+    )
+    published_by = serializers.SerializerMethodField()
+
+    @extend_schema_field(PublishedBySerializer)
+    def get_published_by(self, verdict: Verdict) -> dict:
+        return {"name": settings.FACTCHECK_ORG_NAME, "byline": settings.FACTCHECK_PUBLIC_BYLINE}
+
+    def to_representation(self, verdict: Verdict) -> dict:
+        data = super().to_representation(verdict)
+        request = self.context.get("request")
+        if request is None or not is_staff_member(request.user):
+            for name in DESK_ONLY:
+                data[name] = [] if name == "contributors" else None
+        return data
 
     class Meta:
         model = Verdict
@@ -243,6 +292,8 @@ class VerdictSerializer(serializers.ModelSerializer):
             "approved_at",
             "supersedes",
             "correction_note",
+            "contributors",
+            "published_by",
             "created_at",
             "updated_at",
         ]

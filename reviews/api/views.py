@@ -50,7 +50,14 @@ from reviews.api.serializers import (
 )
 from reviews.claimreview import claim_review
 from reviews.external_matching import matches_prefetch
-from reviews.models import Evidence, ExternalMatch, Rating, Transition, Verdict
+from reviews.models import (
+    Evidence,
+    ExternalMatch,
+    Rating,
+    Transition,
+    Verdict,
+    VerdictContribution,
+)
 from reviews.selectors import claims_for_claimreview
 
 # -- claims, as the review workflow shows them ------------------------------------------------
@@ -91,12 +98,27 @@ def attach_verdicts(claims: list[Claim]) -> list[Claim]:
         )
         for verdict in verdicts:
             by_claim[verdict.claim_id].append(verdict)
+        _attach_contributions(
+            [v for vs in by_claim.values() for v in vs if v.state == Verdict.State.PROPOSED]
+        )
     for claim in claims:
         claim._prefetched_objects_cache = {
             "verdicts": by_claim[claim.pk],
             "external_matches": matched[claim.pk],
         }
     return claims
+
+
+def _attach_contributions(proposed: list[Verdict]) -> None:
+    """Who wrote each proposed verdict, which the four-eyes rule of `publish` reads for
+    the actions open to the reader: one query, and only on a page with a proposal."""
+    if not proposed:
+        return
+    by_verdict: dict[int, list[VerdictContribution]] = defaultdict(list)
+    for contribution in VerdictContribution.objects.filter(verdict__in=proposed):
+        by_verdict[contribution.verdict_id].append(contribution)
+    for verdict in proposed:
+        verdict._prefetched_objects_cache = {"contributions": by_verdict[verdict.pk]}
 
 
 class ClaimPageMixin:
@@ -246,8 +268,10 @@ class VerdictListView(ClaimChildMixin, generics.ListCreateAPIView):
     def get_queryset(self):
         if getattr(self, "swagger_fake_view", False):  # schema generation
             return Verdict.objects.none()
-        verdicts = Verdict.objects.filter(claim=self.get_claim()).select_related(
-            "rating", "author", "proposed_by", "approver"
+        verdicts = (
+            Verdict.objects.filter(claim=self.get_claim())
+            .select_related("rating", "author", "proposed_by", "approver")
+            .prefetch_related("contributions__user")
         )
         if not (
             is_staff_member(self.request.user)
@@ -264,7 +288,8 @@ class VerdictListView(ClaimChildMixin, generics.ListCreateAPIView):
             claim_id=claim.pk, actor=request.user, **payload.validated_data
         )
         code = status.HTTP_201_CREATED if created else status.HTTP_200_OK
-        return Response(VerdictSerializer(verdict).data, status=code)
+        verdict = self.get_queryset().get(pk=verdict.pk)
+        return Response(self.get_serializer(verdict).data, status=code)
 
 
 @extend_schema_view(

@@ -97,6 +97,20 @@ def action_buttons(
     ]
 
 
+def _four_eyes_note(user, verdict: Verdict | None) -> str:
+    """Why an editor who wrote part of the proposed verdict has no publish button."""
+    step = WORKFLOW["publish"]
+    if (
+        verdict is None
+        or verdict.state != Verdict.State.PROPOSED
+        or verdict.proposed_by_id == user.pk
+        or not user.has_perm(f"reviews.{step.permission}")
+        or not services.contributed(user, verdict)
+    ):
+        return ""
+    return step.four_eyes_contributors
+
+
 def _claim_for_page(user, pk: int) -> Claim:
     return get_object_or_404(
         visible_claims(user)
@@ -290,6 +304,7 @@ def render_claim(
             "claim_form": claim_form,
             "sent_back": sent_back(claim, history),
             "open_verdict": open_verdict,
+            "four_eyes_note": _four_eyes_note(user, open_verdict),
             "published_verdicts": published,
             "can_work": can_work,
             "drafting": drafting,

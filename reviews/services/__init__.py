@@ -19,7 +19,7 @@ from reviews.errors import (
     WorkflowError,
 )
 from reviews.services.common import can_work_on
-from reviews.services.guards import actions_checker, available_actions
+from reviews.services.guards import actions_checker, available_actions, contributed
 from reviews.services.steps import (
     EFFECTS,
     assign,
@@ -65,6 +65,7 @@ __all__ = [
     "can_work_on",
     "check_can_draft_verdict",
     "check_can_work_on",
+    "contributed",
     "dismiss",
     "draft_verdict",
     "perform",

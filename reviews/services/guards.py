@@ -20,8 +20,18 @@ Status = Claim.Status
 
 def _proposer(claim: Claim) -> int | None:
     """Who proposed the claim's proposed verdict (from the prefetched `verdicts`)."""
+    proposed = _proposed(claim)
+    return proposed.proposed_by_id if proposed else None
+
+
+def _proposed(claim: Claim) -> Verdict | None:
     proposed = [v for v in claim.verdicts.all() if v.state == Verdict.State.PROPOSED]
-    return proposed[0].proposed_by_id if proposed else None
+    return proposed[0] if proposed else None
+
+
+def contributed(user: AbstractBaseUser, verdict: Verdict) -> bool:
+    """Did `user` write part of `verdict` (its prefetched `contributions` where present)?"""
+    return any(c.user_id == user.pk for c in verdict.contributions.all())
 
 
 def is_open_to(step: Step, user: AbstractBaseUser, claim: Claim) -> bool:
@@ -43,8 +53,10 @@ def _open_by_claim(step: Step, user: AbstractBaseUser, claim: Claim) -> bool:
     if step.assignee_only and claim.assignee_id != user.pk:
         return False
     if step.four_eyes:
-        proposer = _proposer(claim)
-        if proposer is None or proposer == user.pk:
+        proposed = _proposed(claim)
+        if proposed is None or proposed.proposed_by_id == user.pk:
+            return False
+        if step.four_eyes_contributors and contributed(user, proposed):
             return False
     if step.proposer_only and _proposer(claim) != user.pk:
         return False
@@ -125,6 +137,8 @@ def begin(
         proposed = _proposed_verdict(claim)
     if step.four_eyes and proposed.proposed_by_id == actor.pk:
         raise NotPermitted(step.four_eyes, claim=claim)
+    if step.four_eyes_contributors and contributed(actor, proposed):
+        raise NotPermitted(step.four_eyes_contributors, claim=claim)
     if step.proposer_only and proposed.proposed_by_id != actor.pk:
         raise NotPermitted(step.proposer_only, claim=claim)
     if step.needs_published_verdict and not _stands(claim):

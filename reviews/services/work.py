@@ -9,11 +9,13 @@ from datetime import date
 from django.contrib.auth.models import AbstractBaseUser
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils import timezone
 
 from claims.models import Claim, Claimant
 from claims.services import ClaimsError
 from claims.services.corrections import edit_claim
 from factcheck.outbox import enqueue
+from reviews.contributions import CONTENT_FIELDS, VerdictContribution
 from reviews.errors import InvalidInput, NotPermitted, WorkflowError
 from reviews.models import Evidence, Rating, Verdict
 from reviews.services.common import (
@@ -263,16 +265,44 @@ def draft_verdict(
         )
         record_history(verdict, actor, "drafted")
         verdict.save()
+        _record_contribution(verdict, actor, CONTENT_FIELDS)
         return verdict, True
     # Only a draft reaches here: while a claim is in review its open verdict is a draft
     # (send_back turns a proposal back into one), so nothing proposed or approved changes.
+    before = {
+        "rating": verdict.rating_id,
+        "summary": verdict.summary,
+        "rationale": verdict.rationale,
+    }
+    after = {"rating": rating.pk, "summary": summary, "rationale": rationale}
+    changed = [name for name in CONTENT_FIELDS if before[name] != after[name]]
     verdict.rating = rating
     verdict.summary = summary
     verdict.rationale = rationale
     verdict.correction_note = correction_note
     record_history(verdict, actor, "draft changed")
     verdict.save(update_fields=["rating", "summary", "rationale", "correction_note", "updated_at"])
+    _record_contribution(verdict, actor, changed)
     return verdict, False
+
+
+def _record_contribution(verdict: Verdict, actor: AbstractBaseUser, fields) -> None:
+    """Name `actor` among the verdict's contributors for `fields` (none: no contribution).
+
+    Under the claim's row lock, so two saves of one verdict never race for the row."""
+    if not fields:
+        return
+    now = timezone.now()
+    contribution, created = VerdictContribution.objects.get_or_create(
+        verdict=verdict,
+        user=actor,
+        defaults={"fields": list(fields), "first_at": now, "at": now},
+    )
+    if not created:
+        known = set(contribution.fields) | set(fields)
+        contribution.fields = [name for name in CONTENT_FIELDS if name in known]
+        contribution.at = now
+        contribution.save(update_fields=["fields", "at"])
 
 
 CLAIM_FIELDS = ("text", "span", "claimant", "claim_date")
