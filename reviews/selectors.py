@@ -165,9 +165,10 @@ def _changes(new, old, labels: dict[str, str]) -> list[tuple[str, str, str]]:
 
 
 def claim_record(claim: Claim) -> list[HistoryEntry]:
-    """The claim's history as the desk shows it, oldest first: its workflow steps and the
-    corrections of its text, span, claimant, date and evidence. Three queries, however
-    long the history."""
+    """The claim's history as the desk shows it, oldest first: its workflow steps, the
+    corrections of its text, span, claimant, date and evidence, and each save of its
+    verdict drafts. Four queries however long the history, and one to name claimants
+    and one to name ratings when such a change is in it."""
     from reviews.models import Evidence
 
     entries = [

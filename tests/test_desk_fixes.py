@@ -313,7 +313,7 @@ def test_a_claim_in_review_has_no_proposal_to_withdraw(claim, reviewer):
 # -- the history, in a fixed number of queries -----------------------------------------
 
 
-def test_the_claims_history_on_the_desk_is_four_queries_however_long(claim, reviewer, editor):
+def test_the_claims_history_on_the_desk_is_five_queries_however_long(claim, reviewer, editor):
     in_review(claim, reviewer)
     for n in range(1, 4):
         services.update_claim(claim_id=claim.pk, actor=reviewer, claim_date=date(2022, 3, n))
@@ -327,7 +327,9 @@ def test_the_claims_history_on_the_desk_is_four_queries_however_long(claim, revi
     current = fresh(claim)
     with CaptureQueriesContext(connection) as queries:
         entries = claim_record(current)
-    assert len(queries) == 4  # steps, claim history, evidence history, claimant names
+    # steps, claim history, evidence history, verdict history (who wrote the verdict:
+    # four eyes by content), claimant names
+    assert len(queries) == 5
     assert [e.action for e in entries].count("edit") == 6
     assert [e.action for e in entries].count("evidence_changed") == 3
     claimant_changes = [c for e in entries for c in e.changes if c[0] == "claimant"]

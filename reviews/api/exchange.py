@@ -13,6 +13,7 @@ from rest_framework.views import APIView
 
 from claims.selectors import visible_claims
 from factcheck.api import DeskPermission, LDJSONRenderer, Public
+from factcheck.api_input import StrictSerializer
 from reviews.api.filters import ClaimFilter
 from reviews.api.serializers import ExternalFactCheckSerializer, ImportReportSerializer
 from reviews.claimreview_fetch import fetch_reviews_input
@@ -134,7 +135,7 @@ class ExternalFactCheckImportView(APIView):
         return Response(ImportReportSerializer(report.as_dict()).data)
 
 
-class ImportUrlSerializer(serializers.Serializer):
+class ImportUrlSerializer(StrictSerializer):
     url = serializers.URLField(
         max_length=2000, help_text="A fact-check page, a ClaimReview feed or a search API answer"
     )
