@@ -445,8 +445,8 @@ class ExternalFactCheck(models.Model):
 
 # The exchange's bookkeeping (matches to other publishers' fact checks, background
 # exports) lives in its own module, to keep this one to the review's data.
-# The inbox's models live with its code (reviews.inbox); registered here, in the app.
-# Who wrote each verdict (four eyes by content) lives with its rule (reviews.contributions).
+# Models that live with their code (who wrote each verdict: reviews.contributions; the
+# exchange's; the inbox's), registered here, in the app.
 from reviews.contributions import VerdictContribution  # noqa: E402, F401
 from reviews.exchange_models import ExportJob, ExternalMatch  # noqa: E402, F401
 from reviews.inbox.models import MailPreference, Notification  # noqa: E402, F401
