@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-$(shell cksum requirements.txt | cut -d' ' -f1)
 HOST ?= 127.0.0.1:8000
 
-.PHONY: setup run test lint format seed chromium node
+.PHONY: setup run serve test lint format seed chromium node
 .DEFAULT_GOAL := run
 
 $(STAMP): requirements.txt
@@ -23,6 +23,12 @@ seed: setup
 
 run: seed
 	$(BIN)/python manage.py runserver $(HOST)
+
+# Production: gunicorn with its settings from the environment (README, "Production").
+serve: setup
+	$(BIN)/python manage.py migrate --noinput
+	$(BIN)/python manage.py check --deploy
+	$(BIN)/python -m gunicorn -c gunicorn.conf.py factcheck.wsgi:application
 
 test: setup chromium node
 	$(BIN)/python -m pytest

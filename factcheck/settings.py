@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import secrets
 import sys
+from datetime import timedelta
 from pathlib import Path
 
 import environ
@@ -69,6 +70,7 @@ INSTALLED_APPS = [
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "simple_history",
+    "axes",
     "factcheck.outbox",
     "claims",
     "reviews",
@@ -88,6 +90,9 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
+    "factcheck.ratelimit.PasswordPathsLimit",
+    # Last, as django-axes asks: it turns a locked-out login into its answer.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "factcheck.urls"
@@ -170,6 +175,50 @@ STORAGES = {
 # run or test; production may still run collectstatic for compressed files.
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = DEBUG
+
+# The shared cache holds the rate limits' counters: Redis (CACHE_URL=redis://...) so
+# every gunicorn worker and machine counts together; without it each process keeps its
+# own, which is right only for the embedded default's single process.
+CACHE_URL = env.str("CACHE_URL", default="")
+if CACHE_URL:
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": CACHE_URL,
+            # Several apps (or test runs) may share one Redis database.
+            "KEY_PREFIX": env.str("CACHE_KEY_PREFIX", default=""),
+        }
+    }
+else:
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+
+# How many proxies in front of the app append to X-Forwarded-For: the client is the
+# address the outermost of them saw. 0 (the default) ignores the header, which anybody
+# can write; set it to the number of your own proxies, never more.
+FACTCHECK_TRUSTED_PROXIES = env.int("FACTCHECK_TRUSTED_PROXIES", default=0)
+
+# Log in (desk and admin): django-axes counts failures per client address and per
+# account in the database; past the limit both are refused, the right password too,
+# until the cool-off has passed.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_FAILURE_LIMIT = env.int("FACTCHECK_LOGIN_FAILURE_LIMIT", default=5)
+AXES_COOLOFF_TIME = timedelta(minutes=env.float("FACTCHECK_LOGIN_COOLOFF_MINUTES", default=15))
+AXES_LOCKOUT_PARAMETERS = ["ip_address", "username"]
+AXES_CLIENT_IP_CALLABLE = "factcheck.ratelimit.client_ip"
+AXES_LOCKOUT_CALLABLE = "factcheck.ratelimit.locked_out"
+AXES_RESET_ON_SUCCESS = True
+AXES_VERBOSE = False
+# Posts to the password change and reset pages, per client address.
+FACTCHECK_PASSWORD_RATE = env.str("FACTCHECK_PASSWORD_RATE", default="10/hour")
+FACTCHECK_PASSWORD_PATHS = [
+    "/accounts/password_change/",
+    "/accounts/password_reset/",
+    "/accounts/reset/",
+    "/admin/password_change/",
+]
 
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "dashboard"
@@ -312,8 +361,8 @@ REST_FRAMEWORK = {
     "EXCEPTION_HANDLER": "factcheck.api.exception_handler",
     "DEFAULT_SCHEMA_CLASS": "factcheck.api_schema.SchemaWithErrors",
     "DEFAULT_THROTTLE_CLASSES": [
-        "rest_framework.throttling.AnonRateThrottle",
-        "rest_framework.throttling.UserRateThrottle",
+        "factcheck.ratelimit.AnonThrottle",
+        "factcheck.ratelimit.UserThrottle",
     ],
     "DEFAULT_THROTTLE_RATES": {
         "anon": env.str("API_THROTTLE_ANON", default="120/min"),
