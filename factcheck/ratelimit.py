@@ -24,9 +24,10 @@ from django.shortcuts import render
 from rest_framework import throttling
 
 
-def client_ip(request: HttpRequest) -> str:
-    """The client's address as the trusted proxies in front of us saw it."""
-    peer = request.META.get("REMOTE_ADDR", "") or "unknown"
+def client_ip(request: HttpRequest) -> str | None:
+    """The client's address as the trusted proxies in front of us saw it; None when the
+    request carries none (a unix socket, a request built by hand)."""
+    peer = _address(request.META.get("REMOTE_ADDR", ""))
     proxies = settings.FACTCHECK_TRUSTED_PROXIES
     if proxies <= 0:
         return peer
@@ -39,11 +40,14 @@ def client_ip(request: HttpRequest) -> str:
         # Fewer hops than proxies: the request did not come through them all, so the
         # header is the client's own words.
         return peer
-    candidate = forwarded[-proxies]
+    return _address(forwarded[-proxies]) or peer
+
+
+def _address(text: str) -> str | None:
     try:
-        return str(ipaddress.ip_address(candidate))
+        return str(ipaddress.ip_address(text.strip()))
     except ValueError:
-        return peer
+        return None
 
 
 def hit(key: str, limit: int, window: int) -> tuple[bool, int]:

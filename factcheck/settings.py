@@ -13,6 +13,7 @@ from datetime import timedelta
 from pathlib import Path
 
 import environ
+from csp.constants import NONCE, NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -39,6 +40,21 @@ def _debug_secret_key() -> str:
     return key_file.read_text().strip()
 
 
+# Words of keys copied from examples and tutorials, never of a generated one.
+_PLACEHOLDERS = ("change", "placeholder", "example", "secret", "insecure", "xxxxx", "12345")
+
+
+def _weak_secret_key(key: str) -> bool:
+    """Too short, too few distinct characters (Django's own check asks 5), or a
+    placeholder: a key an attacker can guess signs their sessions and tokens."""
+    return (
+        len(key) < 50
+        or len(set(key)) < 5
+        or key.startswith(_INSECURE_PREFIX)
+        or any(word in key.lower() for word in _PLACEHOLDERS)
+    )
+
+
 SECRET_KEY = env.str("SECRET_KEY", default="")
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=[])
 
@@ -46,9 +62,11 @@ if DEBUG:
     SECRET_KEY = SECRET_KEY or _debug_secret_key()
     ALLOWED_HOSTS = ALLOWED_HOSTS or ["127.0.0.1", "localhost", "[::1]", "testserver"]
 else:
-    if len(SECRET_KEY) < 50 or SECRET_KEY.startswith(_INSECURE_PREFIX):
+    if _weak_secret_key(SECRET_KEY):
         raise ImproperlyConfigured(
-            "DEBUG=0 needs a real SECRET_KEY (50 or more random characters) in the environment."
+            "DEBUG=0 needs a real SECRET_KEY (50 or more random characters) in the environment;"
+            " this one is too short, too repetitive or a placeholder. Make one with: python -c"
+            ' "import secrets; print(secrets.token_urlsafe(50))"'
         )
     if not ALLOWED_HOSTS:
         raise ImproperlyConfigured(
@@ -80,6 +98,8 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
+    "factcheck.security.ThirdPartyPageStyles",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # A NUL character in a path, query or form is a 400 before any view queries with it.
     "factcheck.request_guard.RefuseNulMiddleware",
@@ -109,6 +129,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 # The desk header's unread notifications (one query, when drawn).
                 "reviews.desk.inbox_views.unread_notifications",
+                "csp.context_processors.nonce",
             ],
         },
     },
@@ -148,6 +169,10 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         **DATABASES["default"].get("OPTIONS", {}),
     }
 DATABASES["default"]["ATOMIC_REQUESTS"] = False
+# Persistent connections (seconds; 0 closes each after its request) and a check that a
+# kept connection still answers before a request uses it.
+DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=0)
+DATABASES["default"]["CONN_HEALTH_CHECKS"] = env.bool("CONN_HEALTH_CHECKS", default=False)
 DATABASES["default"].setdefault("TEST", {})
 USING_POSTGRES = DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql"
 
@@ -228,9 +253,39 @@ LOGOUT_REDIRECT_URL = "login"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 X_FRAME_OPTIONS = "DENY"
 SESSION_COOKIE_HTTPONLY = True
-if not DEBUG:
-    SESSION_COOKIE_SECURE = env.bool("SESSION_COOKIE_SECURE", default=True)
-    CSRF_COOKIE_SECURE = env.bool("CSRF_COOKIE_SECURE", default=True)
+SESSION_COOKIE_SECURE = env.bool("SESSION_COOKIE_SECURE", default=not DEBUG)
+CSRF_COOKIE_SECURE = env.bool("CSRF_COOKIE_SECURE", default=not DEBUG)
+# Behind TLS (README, Production): browsers keep to https for this many seconds (HSTS),
+# plain http is redirected, and a proxy that ends TLS says so in X-Forwarded-Proto,
+# trusted only when SECURE_PROXY_SSL_HEADER=1 (a client could send it too otherwise).
+SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=0)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env.bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", default=False)
+SECURE_HSTS_PRELOAD = env.bool("SECURE_HSTS_PRELOAD", default=False)
+SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=False)
+# A load balancer's health check speaks plain http to the server itself.
+SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
+if env.bool("SECURE_PROXY_SSL_HEADER", default=False):
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+
+# Content-Security-Policy (django-csp) on every page: scripts and styles from our own
+# origin only, an inline script only with the request's nonce, no style attributes, no
+# plugins, no framing, forms post only here. The admin and the API docs (third-party
+# templates with inline styles) get 'unsafe-inline' styles: factcheck.security.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF, NONCE],
+        "style-src": [SELF],
+        "img-src": [SELF, "data:"],
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [NONE],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+    }
+}
+FACTCHECK_CSP_INLINE_STYLE_PATHS = ["/admin/", "/api/v1/docs/"]
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 
 # Mail: console on the embedded default; EMAIL_URL (smtp://user:pass@host:587) otherwise.
@@ -393,9 +448,28 @@ SPECTACULAR_SETTINGS = {
     },
 }
 
+# LOG_FORMAT=json: one JSON object a line (time, level, logger, message, and the
+# record's extra fields) for a log collector; plain lines otherwise.
+LOG_FORMAT = env.str("LOG_FORMAT", default="text")
+if LOG_FORMAT not in ("text", "json"):
+    raise ImproperlyConfigured(f"LOG_FORMAT is {LOG_FORMAT!r}: use text or json.")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler", "stream": sys.stderr}},
+    "formatters": {
+        "text": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"},
+        "json": {
+            "()": "pythonjsonlogger.json.JsonFormatter",
+            "fmt": "%(asctime)s %(levelname)s %(name)s %(process)d %(message)s",
+            "rename_fields": {"asctime": "time", "levelname": "level", "name": "logger"},
+        },
+    },
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "stream": sys.stderr,
+            "formatter": LOG_FORMAT,
+        }
+    },
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
 }

@@ -52,3 +52,18 @@ def browser_context_args(browser_context_args):
 def screenshots() -> Path:
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     return SCREENSHOTS
+
+
+@pytest.fixture
+def page(page):
+    """The page, failing its test when the browser refused anything under the
+    Content-Security-Policy (an inline script or style, a source from elsewhere)."""
+    refused: list[str] = []
+
+    def note(message) -> None:
+        if "Content Security Policy" in message.text:
+            refused.append(message.text)
+
+    page.on("console", note)
+    yield page
+    assert refused == [], "the page broke its Content-Security-Policy"
