@@ -687,7 +687,11 @@ def test_a_rating_colour_that_is_not_a_hex_value_never_reaches_the_css(claim, re
     published(claim, reviewer, editor, rating)
     page = text_of(Client().get(reverse("public-claim", args=[claim.pk])))
     assert "red;a:b" not in page
-    assert "--rating: #5f6b7a" in page
+    # The colours are in the ratings' stylesheet (the page has no style attribute).
+    css = Client().get(reverse("rating-styles")).content.decode()
+    assert "red;a:b" not in css
+    assert f".rating-{rating.pk} {{ --rating: #5f6b7a;" in css
+    assert f"rating-{rating.pk}" in page
 
 
 # -- the public page --------------------------------------------------------------------
