@@ -11,7 +11,6 @@ from reviews.desk import (
     intake_views,
     list_views,
     public,
-    styles,
     views,
 )
 
@@ -55,7 +54,6 @@ urlpatterns = [
     path("desk/inbox/", inbox_views.inbox, name="desk-inbox"),
     path("desk/inbox/read/", inbox_views.inbox_read, name="desk-inbox-read"),
     path("desk/settings/mail/", inbox_views.mail_settings, name="desk-mail-settings"),
-    path("desk/ratings.css", styles.rating_styles, name="rating-styles"),
     # Reversed by reviews.claimreview for ClaimReview's url: keep the name.
     path("claims/<int:pk>/", public.public_claim, name="public-claim"),
     path("checks/", public.public_index, name="public-index"),
