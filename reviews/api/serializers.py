@@ -60,7 +60,7 @@ class WithdrawalSerializer(serializers.Serializer):
     withdrawn_at = serializers.DateTimeField()
 
 
-@extend_schema_serializer(component_name="Claim")
+@extend_schema_serializer(component_name="CheckedBy")
 class CheckedBySerializer(serializers.Serializer):
     publisher = serializers.CharField()
     rating = serializers.CharField(help_text="The publisher's rating, as they gave it")
