@@ -10,6 +10,7 @@ from rest_framework.response import Response
 
 from claims.api.permissions import DeskMember
 from claims.api.views import CLAIM_ID, ClaimChildMixin
+from claims.models import Claim
 from reviews.api.serializers import RatingSerializer
 from reviews.selectors import already_checked
 
@@ -35,6 +36,8 @@ class AlreadyCheckedView(ClaimChildMixin, generics.GenericAPIView):
     permission_classes = [DeskMember]
     serializer_class = AlreadyCheckedSerializer
     pagination_class = None
+    # For the schema only (the path's claim id is a Claim's); get() reads the selector.
+    queryset = Claim.objects.none()
 
     def get(self, request, *args, **kwargs):
         hits = already_checked(self.get_claim(), request.user)
