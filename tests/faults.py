@@ -104,8 +104,9 @@ FAST = {
 }
 
 
-def start_worker(broker: str, tmp: Path, **env) -> subprocess.Popen:
-    """`celery worker --beat` in its own process on the test database and `broker`."""
+def start_worker(broker: str, tmp: Path, *, beat: bool = True, **env) -> subprocess.Popen:
+    """`celery worker --beat` (or without the beat: run exactly one) in its own process on
+    the test database and `broker`."""
     environ = {
         **os.environ,
         **FAST,
@@ -122,8 +123,7 @@ def start_worker(broker: str, tmp: Path, **env) -> subprocess.Popen:
             "-A",
             "factcheck",
             "worker",
-            "--beat",
-            f"--schedule={tmp / 'beat-schedule'}",
+            *(["--beat", f"--schedule={tmp / 'beat-schedule'}"] if beat else []),
             "--pool=solo",
             "--concurrency=1",
             "--loglevel=INFO",
