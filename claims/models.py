@@ -338,3 +338,18 @@ class ArticleIntake(models.Model):
 
     def __str__(self) -> str:
         return f"{self.where} ({self.state})"
+
+
+class ReaderSubmission(models.Model):
+    """Who asked for a claim to be checked (claims.submissions): kept apart from the claim,
+    which the desk, the API and the exports show, since a reader's address is never shown.
+    Read once, by the mail sent when the claim's verdict is published."""
+
+    claim = models.OneToOneField(Claim, on_delete=models.CASCADE, related_name="reader_submission")
+    email = models.EmailField(max_length=254, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    # When the one mail went (set before sending, so two runs never send it twice).
+    notified_at = models.DateTimeField(null=True, blank=True)
+
+    def __str__(self) -> str:
+        return f"submission of #{self.claim_id}"

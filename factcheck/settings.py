@@ -375,6 +375,11 @@ FACTCHECK_MAX_ARTICLE_BYTES = env.int("FACTCHECK_MAX_ARTICLE_BYTES", default=2_0
 # while the page shows its progress (extraction takes about 1 s per 100,000 characters).
 FACTCHECK_REVIEWERS_ADD_ARTICLES = env.bool("FACTCHECK_REVIEWERS_ADD_ARTICLES", default=False)
 FACTCHECK_INTAKE_BACKGROUND_CHARS = env.int("FACTCHECK_INTAKE_BACKGROUND_CHARS", default=200_000)
+# Readers' submissions (claims.submissions): a form sent sooner than this after it was
+# drawn is a script's; at most LIMIT submissions per address in WINDOW seconds.
+FACTCHECK_SUBMIT_MIN_SECONDS = env.float("FACTCHECK_SUBMIT_MIN_SECONDS", default=3)
+FACTCHECK_SUBMIT_LIMIT = env.int("FACTCHECK_SUBMIT_LIMIT", default=5)
+FACTCHECK_SUBMIT_WINDOW = env.int("FACTCHECK_SUBMIT_WINDOW", default=3600)
 # Claim matching (claims.similarity): the score at which a link is suggested, and the
 # score above which differing figures flag the link as conflicting. See README.
 FACTCHECK_LINK_MIN_SCORE = env.float("FACTCHECK_LINK_MIN_SCORE", default=0.57)

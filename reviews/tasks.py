@@ -12,6 +12,7 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.mail import send_mail
 from django.db.models import F, Q
+from django.urls import reverse
 from django.utils import timezone
 
 from claims.models import Claim
@@ -263,3 +264,54 @@ def match_new_fact_checks(external_ids: list[int]) -> int:
     from reviews.external_matching import match_fact_checks
 
     return match_fact_checks(external_ids)
+
+
+def mail_reader_submitters(claim_id: int) -> int:
+    """Tell each reader who asked for this claim to be checked, and left an address, that
+    its verdict is published: once each, ever (a correction later sends nothing). Each
+    row is claimed before its mail goes, so two runs cannot both send it; a mail server
+    that refuses puts the row back and raises, and the outbox tries again later."""
+    from claims.models import ReaderSubmission
+    from reviews.models import Verdict
+
+    verdict = (
+        Verdict.objects.filter(claim_id=claim_id, state=Verdict.State.APPROVED)
+        .select_related("rating", "claim")
+        .first()
+    )
+    if verdict is None:  # withdrawn or reopened since: nothing to announce
+        return 0
+    waiting = ReaderSubmission.objects.filter(claim_id=claim_id, notified_at__isnull=True).exclude(
+        email=""
+    )
+    lines = [
+        "You asked us to check this claim:",
+        "",
+        f"  {verdict.claim.text}",
+        "",
+        f"Our verdict: {verdict.rating.label}. {verdict.summary}",
+    ]
+    if settings.FACTCHECK_SITE_URL:
+        base = settings.FACTCHECK_SITE_URL.rstrip("/")
+        path = reverse("public-claim", args=[claim_id])
+        lines += ["", f"The fact check: {base}{path}"]
+    lines += ["", "This is the only mail we send about it. Thank you for asking."]
+    sent = 0
+    for submission in waiting:
+        claimed = ReaderSubmission.objects.filter(
+            pk=submission.pk, notified_at__isnull=True
+        ).update(notified_at=timezone.now())
+        if not claimed:
+            continue
+        try:
+            send_mail(
+                subject=f"[factcheck] Our fact check of the claim you sent: {verdict.rating.label}",
+                message="\n".join(lines) + "\n",
+                from_email=settings.DEFAULT_FROM_EMAIL,
+                recipient_list=[submission.email],
+            )
+        except Exception:
+            ReaderSubmission.objects.filter(pk=submission.pk).update(notified_at=None)
+            raise
+        sent += 1
+    return sent

@@ -6,6 +6,7 @@ from __future__ import annotations
 from django.urls import path
 from rest_framework.routers import SimpleRouter
 
+from claims.api.submissions import SubmissionView
 from claims.api.views import ArticleViewSet, SimilarView
 
 router = SimpleRouter()
@@ -13,5 +14,6 @@ router.register("articles", ArticleViewSet, basename="api-article")
 
 urlpatterns = [
     *router.urls,
+    path("submissions/", SubmissionView.as_view(), name="api-submissions"),
     path("claims/<int:claim_id>/similar/", SimilarView.as_view(), name="api-similar"),
 ]

@@ -11,6 +11,7 @@ from reviews.desk import (
     intake_views,
     list_views,
     public,
+    submit_views,
     views,
 )
 
@@ -57,5 +58,7 @@ urlpatterns = [
     # Reversed by reviews.claimreview for ClaimReview's url: keep the name.
     path("claims/<int:pk>/", public.public_claim, name="public-claim"),
     path("checks/", public.public_index, name="public-index"),
+    path("submit/", submit_views.submit, name="submit-claim"),
+    path("submit/thanks/", submit_views.thanks, name="submit-claim-thanks"),
     path("ratings.css", public.rating_styles, name="rating-styles"),
 ]

@@ -274,6 +274,7 @@ def publish(
     )
     claim.is_public = True
     claim.under_review_since = None
+    _mail_readers_who_asked(claim)
     return finish(
         begun,
         actor=actor,
@@ -281,6 +282,23 @@ def publish(
         verdict=verdict,
         fields=("is_public", "under_review_since"),
     )
+
+
+def _mail_readers_who_asked(claim: Claim) -> None:
+    """The one mail to the readers who sent this claim and left an address (claims.
+    submissions): an outbox message in the publication's transaction."""
+    from claims.models import ReaderSubmission
+    from factcheck.outbox import enqueue
+
+    waiting = ReaderSubmission.objects.filter(claim=claim, notified_at__isnull=True).exclude(
+        email=""
+    )
+    if waiting.exists():
+        enqueue(
+            "reviews.tasks.mail_reader_submitters",
+            key=f"reader-mail:{claim.pk}",
+            claim_id=claim.pk,
+        )
 
 
 @transaction.atomic
