@@ -1,6 +1,8 @@
-"""Schemathesis against the live OpenAPI schema, as a signed-in editor (token header): for
-generated requests to every operation, no 5xx and every response matches the schema
-(status code, content type, headers and body)."""
+"""Schemathesis against the live OpenAPI schema, as an editor, a reviewer and anonymous
+(token header, or none): for generated requests to every operation, and for stateful
+sequences chained by the links schemathesis infers from the schema (a claim created,
+then its verdicts, evidence and steps), no 5xx and every response matches the schema
+(status code, content type, headers and body). Each role's number of calls is printed."""
 
 from __future__ import annotations
 
@@ -70,12 +72,65 @@ def editor_token(wsgi_in_test_transaction):
     return Token.objects.create(user=editor).key
 
 
+@pytest.fixture
+def tokens(editor_token):
+    """A token per role: the editor's, the reviewer's, none for anonymous."""
+    reviewer = UserFactory._meta.model.objects.get(username="schema-reviewer")
+    return {
+        "editor": editor_token,
+        "reviewer": Token.objects.create(user=reviewer).key,
+        "anonymous": None,
+    }
+
+
+def _headers(token: str | None) -> dict[str, str]:
+    return {"Authorization": f"Token {token}"} if token else {}
+
+
+ROLES = ["editor", "reviewer", "anonymous"]
+
+
+@pytest.mark.parametrize("role", ROLES)
 @schema.parametrize()
 @settings(
-    max_examples=30,
+    # Three roles over every operation, then the stateful runs: a few minutes a pass.
+    max_examples=5,
     deadline=None,
     derandomize=True,
     suppress_health_check=list(HealthCheck),
 )
-def test_api_conforms_to_its_schema(case, editor_token):
-    case.call_and_validate(headers={"Authorization": f"Token {editor_token}"}, checks=CHECKS)
+def test_api_conforms_to_its_schema(case, role, tokens):
+    case.call_and_validate(headers=_headers(tokens[role]), checks=CHECKS)
+
+
+StateMachine = schema.as_state_machine()
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_stateful_sequences_conform_to_the_schema(role, tokens, capsys):
+    calls: list[str] = []
+
+    class AsRole(StateMachine):
+        def get_call_kwargs(self, case):
+            return {"headers": _headers(tokens[role])}
+
+        def after_call(self, response, case):
+            super().after_call(response, case)
+            calls.append(f"{case.method} {case.operation.path} {response.status_code}")
+
+        def validate_response(self, response, case, additional_checks=None, **kwargs):
+            case.validate_response(response, checks=CHECKS, transport_kwargs=kwargs or None)
+
+    AsRole.run(
+        settings=settings(
+            max_examples=10,
+            stateful_step_count=6,
+            deadline=None,
+            derandomize=True,
+            suppress_health_check=list(HealthCheck),
+        )
+    )
+    chained = sum(1 for c in calls if "{" in c)
+    with capsys.disabled():
+        print(f"\nschemathesis stateful, {role}: {len(calls)} calls ({chained} on paths with ids)")
+    assert len(calls) >= 10
