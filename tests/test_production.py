@@ -26,10 +26,15 @@ ROOT = Path(__file__).resolve().parent.parent
 
 def production_env(tmp_path, **extra) -> dict[str, str]:
     """The environment production.env.example describes, with a generated key."""
+    # Nothing of this test process's own settings, nor the browser tests' permission to
+    # run the ORM inside Playwright's event loop (DJANGO_ALLOW_ASYNC_UNSAFE, set for the
+    # whole run once tests/e2e is collected), which check --deploy rightly refuses.
     env = {
         k: v
         for k, v in os.environ.items()
-        if not k.startswith(("DEBUG", "SECRET_KEY", "DATABASE_URL", "CELERY_", "CACHE_"))
+        if not k.startswith(
+            ("DEBUG", "SECRET_KEY", "DATABASE_URL", "CELERY_", "CACHE_", "DJANGO_ALLOW_ASYNC")
+        )
     }
     for line in (ROOT / "production.env.example").read_text().splitlines():
         if line.strip() and not line.startswith("#"):
