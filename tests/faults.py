@@ -4,6 +4,7 @@ a loopback web server whose answers a test scripts, and polling helpers."""
 
 from __future__ import annotations
 
+import contextlib
 import os
 import random
 import shutil
@@ -135,6 +136,9 @@ def start_worker(broker: str, tmp: Path, *, beat: bool = True, **env) -> subproc
         env=environ,
         stdout=log,
         stderr=subprocess.STDOUT,
+        # Its own process group: `--beat` runs the beat in a child process, which a test's
+        # SIGKILL of the worker leaves running; stop() ends the whole group.
+        start_new_session=True,
     )
     proc.log_path = log.name  # type: ignore[attr-defined]
     return proc
@@ -152,6 +156,10 @@ def stop(proc: subprocess.Popen) -> None:
         except subprocess.TimeoutExpired:
             proc.kill()
             proc.wait()
+    # What is left of its group (the embedded beat of a worker killed on purpose) would go
+    # on sending periodic tasks to whichever broker next takes that port.
+    with contextlib.suppress(ProcessLookupError, PermissionError):
+        os.killpg(proc.pid, signal.SIGKILL)
 
 
 def wait_for(condition: Callable[[], object], seconds: float, what: str, *, every=0.2):
