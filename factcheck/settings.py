@@ -319,6 +319,9 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {
     "visibility_timeout": FACTCHECK_TASK_VISIBILITY_TIMEOUT,
     "unacked_restore_interval": min(5, FACTCHECK_TASK_VISIBILITY_TIMEOUT),
     "unacked_restore_throttle": 1,
+    # The lock a worker holds while it gives back expired tasks; a worker killed holding it
+    # would stop every redelivery for kombu's default of 300 s.
+    "unacked_mutex_expire": FACTCHECK_TASK_VISIBILITY_TIMEOUT,
 }
 # A publish that cannot connect fails after this long; the outbox keeps the message.
 CELERY_BROKER_CONNECTION_TIMEOUT = env.float("FACTCHECK_BROKER_CONNECT_TIMEOUT", default=2.0)

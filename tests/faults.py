@@ -102,6 +102,9 @@ FAST = {
     "FACTCHECK_RELAY_INTERVAL": "1",
     "FACTCHECK_SWEEP_INTERVAL": "3600",
     "FACTCHECK_RETRY_BACKOFF_SECONDS": "0.2",
+    # A worker SIGKILLed between Redis' BRPOP and kombu's record of the unacknowledged task
+    # loses that task from the broker; the outbox re-sends such a message after this long.
+    "FACTCHECK_OUTBOX_STALE_SECONDS": "30",
 }
 
 
