@@ -104,6 +104,33 @@ def test_one_address_past_its_limit_is_refused_others_are_not(client, settings):
     assert Claim.objects.count() == 3
 
 
+def test_behind_a_trusted_proxy_the_limit_counts_each_reader_not_the_proxy(settings):
+    # Behind the proxy every request comes from its address: counted by REMOTE_ADDR, one
+    # busy reader would use up everyone's limit, and the API's and the form's alike.
+    settings.FACTCHECK_TRUSTED_PROXIES = 1
+    settings.FACTCHECK_SUBMIT_LIMIT = 1
+    proxy = {"REMOTE_ADDR": "10.0.0.2"}
+    first = Client(**proxy, HTTP_X_FORWARDED_FOR="203.0.113.5")
+    assert send(first, text="Claim 1 said 5 things.").status_code == 302
+    assert send(first, text="Claim 2 said 5 things.").status_code == 429
+    second = Client(**proxy, HTTP_X_FORWARDED_FOR="203.0.113.6")
+    assert send(second, text="Claim 3 said 5 things.").status_code == 302
+    api = client_for(None)
+    over = api.post(
+        API,
+        {"text": "Again.", "source_url": "https://x.example/b", "started": human_start()},
+        format="json",
+        **proxy,
+        HTTP_X_FORWARDED_FOR="203.0.113.6",
+    )
+    assert over.status_code == 429
+    # A reader's own header in front of the proxy's entry changes nothing: the proxy's
+    # entry, the last, is the one believed.
+    forged = Client(**proxy, HTTP_X_FORWARDED_FOR="198.51.100.1, 203.0.113.5")
+    assert send(forged, text="Claim 4 said 5 things.").status_code == 429
+    assert Claim.objects.count() == 2
+
+
 def test_the_api_takes_the_same_submission_with_the_same_guards(settings):
     api = client_for(None)
     start = api.get(API).json()

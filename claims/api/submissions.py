@@ -12,6 +12,7 @@ from rest_framework.views import APIView
 
 from claims.submissions import start_token, submit_claim
 from factcheck.api_input import StrictSerializer
+from factcheck.ratelimit import client_ip
 
 
 class SubmissionInputSerializer(StrictSerializer):
@@ -34,11 +35,6 @@ class SubmissionInputSerializer(StrictSerializer):
         default="",
         help_text="Leave empty (a field bots fill).",
     )
-
-
-def client_address(request) -> str:
-    """REMOTE_ADDR until the trusted proxy helper (factcheck/) lands."""
-    return request.META.get("REMOTE_ADDR", "") or "unknown"
 
 
 class SubmissionView(APIView):
@@ -88,6 +84,6 @@ class SubmissionView(APIView):
             email=data["email"],
             honeypot=data["website"],
             started=data["started"],
-            client_address=client_address(request),
+            client_address=client_ip(request) or "unknown",
         )
         return Response({"id": claim.pk, "status": claim.status}, status=status.HTTP_201_CREATED)

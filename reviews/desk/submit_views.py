@@ -15,6 +15,7 @@ from claims.submissions import (
     start_token,
     submit_claim,
 )
+from factcheck.ratelimit import client_ip
 from reviews.desk.forms import DeskForm
 
 
@@ -48,12 +49,6 @@ class SubmitClaimForm(DeskForm):
     started = forms.CharField(widget=forms.HiddenInput, required=False)
 
 
-def client_address(request: HttpRequest) -> str:
-    """The sender's address for the per-address limit. REMOTE_ADDR until the trusted
-    proxy helper (factcheck/) lands; behind a proxy that is the proxy's address."""
-    return request.META.get("REMOTE_ADDR", "") or "unknown"
-
-
 def _render(request, form, *, problem: str = "", status: int = 200) -> HttpResponse:
     # A fresh start time each time the form is drawn: shown again after a refusal, it
     # counts from now.
@@ -83,7 +78,7 @@ def submit(request: HttpRequest) -> HttpResponse:
             email=data["email"],
             honeypot=data["website"],
             started=data["started"],
-            client_address=client_address(request),
+            client_address=client_ip(request) or "unknown",
         )
     except (SubmissionRefused, TooManySubmissions) as error:
         return _render(request, form, problem=error.message, status=error.http_status)
