@@ -113,6 +113,37 @@ def _forget_broker_connections(app) -> None:
 
 
 @pytest.fixture
+def redis(tmp_path):
+    """A redis-server of this test's own (tests/faults.py), for outage tests: stopped,
+    started and killed at will; killed after the test."""
+    from tests.faults import Redis, free_port
+
+    server = Redis(free_port(), tmp_path)
+    yield server
+    server.kill()
+
+
+@pytest.fixture
+def app_on(monkeypatch):
+    """Point this process's Celery app at a broker url (and queue, not run, tasks)."""
+    from factcheck.celery import app
+    from factcheck.outbox import services as outbox
+
+    def point(url: str) -> None:
+        # Celery reads CELERY_BROKER_URL from the environment before its own setting, so
+        # with it set (the PostgreSQL pass) changing the setting alone changes nothing.
+        monkeypatch.setenv("CELERY_BROKER_URL", url)
+        monkeypatch.setitem(app.conf, "broker_url", url)
+        monkeypatch.setitem(app.conf, "task_always_eager", False)
+        _forget_broker_connections(app)
+        outbox._broker_down_until = 0.0
+
+    yield point
+    _forget_broker_connections(app)
+    outbox._broker_down_until = 0.0
+
+
+@pytest.fixture
 def worker(transactional_db, broker_url):
     """`celery worker` in its own process, on this test's database and broker."""
     from django.db import connection

@@ -19,7 +19,6 @@ from django.core.management import call_command
 from django.db.models import Count
 
 from claims.models import Article, Claim, SimilarClaim
-from factcheck.outbox import services as outbox
 from factcheck.outbox.models import Message
 from reviews import services as workflow
 from reviews.models import Evidence
@@ -27,9 +26,7 @@ from tests.conftest import client_for
 from tests.factories import ClaimFactory
 from tests.faults import (
     ROOT,
-    Redis,
     database_url,
-    free_port,
     scripted_server,
     start_worker,
     stop,
@@ -38,34 +35,6 @@ from tests.faults import (
 )
 
 pytestmark = [pytest.mark.broker, pytest.mark.django_db(transaction=True)]
-
-
-@pytest.fixture
-def redis(tmp_path):
-    server = Redis(free_port(), tmp_path)
-    yield server
-    server.kill()
-
-
-@pytest.fixture
-def app_on(monkeypatch):
-    """Point this process's Celery app at a broker url (and queue, not run, tasks)."""
-    from factcheck.celery import app
-
-    def point(url: str) -> None:
-        # Celery reads CELERY_BROKER_URL from the environment before its own setting, so
-        # with it set (the PostgreSQL pass) changing the setting alone changes nothing.
-        monkeypatch.setenv("CELERY_BROKER_URL", url)
-        monkeypatch.setitem(app.conf, "broker_url", url)
-        monkeypatch.setitem(app.conf, "task_always_eager", False)
-        app._pool = None
-        app.amqp._producer_pool = None
-        outbox._broker_down_until = 0.0
-
-    yield point
-    app._pool = None
-    app.amqp._producer_pool = None
-    outbox._broker_down_until = 0.0
 
 
 @pytest.fixture

@@ -12,14 +12,11 @@ import time
 
 import pytest
 
-from factcheck.outbox import services as outbox
 from reviews import services as workflow
 from reviews.webhooks.models import Delivery
 from tests.conftest import client_for
 from tests.factories import ClaimFactory
 from tests.faults import (
-    Redis,
-    free_port,
     start_worker,
     stop,
     wait_for,
@@ -28,32 +25,6 @@ from tests.faults import (
 )
 
 pytestmark = [pytest.mark.broker, pytest.mark.django_db(transaction=True)]
-
-
-@pytest.fixture
-def redis(tmp_path):
-    server = Redis(free_port(), tmp_path)
-    yield server
-    server.kill()
-
-
-@pytest.fixture
-def app_on(monkeypatch):
-    """Point this process's Celery app at a broker url (and queue, not run, tasks)."""
-    from factcheck.celery import app
-
-    def point(url: str) -> None:
-        monkeypatch.setenv("CELERY_BROKER_URL", url)
-        monkeypatch.setitem(app.conf, "broker_url", url)
-        monkeypatch.setitem(app.conf, "task_always_eager", False)
-        app._pool = None
-        app.amqp._producer_pool = None
-        outbox._broker_down_until = 0.0
-
-    yield point
-    app._pool = None
-    app.amqp._producer_pool = None
-    outbox._broker_down_until = 0.0
 
 
 def test_a_worker_killed_mid_delivery_does_not_double_it(redis, app_on, tmp_path, editor, reviewer):
