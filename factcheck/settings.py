@@ -369,6 +369,11 @@ FACTCHECK_ORG_URL = env.str("FACTCHECK_ORG_URL", default="")
 # The byline public readers see on a verdict (e.g. "The fact-check team"); the desk's
 # accounts are never named to them. Empty: the organisation alone.
 FACTCHECK_PUBLIC_BYLINE = env.str("FACTCHECK_PUBLIC_BYLINE", default="")
+# A published verdict's page, for readers without a session: rendered once per version
+# into the cache and served with an ETag and `Cache-Control: public, max-age=` this many
+# seconds (0 turns both off). A workflow step shows at once; a rating's new name or
+# colour within this long.
+FACTCHECK_PUBLIC_CACHE_SECONDS = env.int("FACTCHECK_PUBLIC_CACHE_SECONDS", default=60)
 # Absolute base for links in ClaimReview and mail; the request's host when empty.
 FACTCHECK_SITE_URL = env.str("FACTCHECK_SITE_URL", default="")
 # Largest article file load_articles accepts, in bytes.
