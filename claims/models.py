@@ -353,3 +353,19 @@ class ReaderSubmission(models.Model):
 
     def __str__(self) -> str:
         return f"submission of #{self.claim_id}"
+
+
+class ClaimStatusCount(models.Model):
+    """How many claims stand in each state, exact without counting them: database triggers
+    (claims 0013) add a row for every insert, delete and change of status in the same
+    transaction (+1 to the new state, -1 to the old one; one row a state for a whole
+    INSERT or DELETE statement on PostgreSQL), so the sum of a state's rows is its count,
+    whichever path wrote the claim (the workflow, the loader's COPY or multi-row insert,
+    a cascade). `claims.services.counts.fold_status_counts` folds the rows into one a
+    state. Read by `claims.selectors.claims_by_status`; nothing else writes it."""
+
+    status = models.CharField(max_length=20)
+    n = models.BigIntegerField()
+
+    def __str__(self) -> str:
+        return f"{self.status} {self.n:+d}"

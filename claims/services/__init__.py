@@ -2,7 +2,8 @@
 
 Status changes are not here: they belong to the review workflow (reviews.services).
 inputs.py checks what comes in, articles.py stores articles with their claims, edits.py
-holds the claims made or decided by hand; their public names are importable from here.
+holds the claims made or decided by hand, counts.py folds the rows of the claims by
+state; their public names are importable from here.
 """
 
 from claims.services.articles import (
@@ -20,6 +21,7 @@ from claims.services.articles import (
     replace_article_text,
     stored_keys,
 )
+from claims.services.counts import fold_status_counts
 from claims.services.edits import add_manual_claim, create_submitted_claim, decide_similarity
 from claims.services.inputs import (
     ArticleInput,
@@ -49,6 +51,7 @@ __all__ = [
     "editor_touched_claims",
     "find_article",
     "find_span",
+    "fold_status_counts",
     "get_or_create_claimant",
     "get_or_create_claimants",
     "get_or_create_outlet",

@@ -56,3 +56,14 @@ def once_token(context, *parts) -> str:
     purpose = ":".join(str(p) for p in parts)
     token = once.issue(user=context["request"].user, purpose=purpose)
     return format_html('<input type="hidden" name="{}" value="{}">', once.FIELD, token)
+
+
+@register.simple_tag(takes_context=True)
+def claim_row(context, claim) -> str:
+    """A claim's row in a list (reviews.desk.rows): `{% claim_row c %}`; the claim list's
+    bulk form sets `selectable` and `selected` in the context."""
+    from reviews.desk.rows import claim_row as row
+
+    return row(
+        claim, selectable=bool(context.get("selectable")), selected=context.get("selected") or ()
+    )
