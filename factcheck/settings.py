@@ -376,6 +376,9 @@ FACTCHECK_PUBLIC_BYLINE = env.str("FACTCHECK_PUBLIC_BYLINE", default="")
 # seconds (0 turns both off). A workflow step shows at once; a rating's new name or
 # colour within this long.
 FACTCHECK_PUBLIC_CACHE_SECONDS = env.int("FACTCHECK_PUBLIC_CACHE_SECONDS", default=60)
+# The desk's lists and the public index count their rows up to this many; past it they
+# say "more than 10,000" and page that far (an exact count reads every matching row).
+FACTCHECK_LIST_COUNT_LIMIT = env.int("FACTCHECK_LIST_COUNT_LIMIT", default=10_000)
 # Absolute base for links in ClaimReview and mail; the request's host when empty.
 FACTCHECK_SITE_URL = env.str("FACTCHECK_SITE_URL", default="")
 # Largest article file load_articles accepts, in bytes.

@@ -93,6 +93,33 @@ def test_a_list_of_300_claims_is_paged_with_its_total_and_page_numbers(desk):
     assert len(claim_ids(bigger)) == 100 and "showing 201–300" in bigger.text
 
 
+def test_past_the_count_limit_the_total_says_more_than_and_the_pages_stop_there(
+    desk, settings
+):
+    # At a million claims an exact total reads every row; the list counts up to the
+    # limit (10,000 by default) and says so.
+    settings.FACTCHECK_LIST_COUNT_LIMIT = 60
+    many_claims(80)
+    first = desk.get("/desk/claims/")
+    assert "<strong>more than 60</strong> claims" in first.text
+    assert "showing 1–25" in first.text and "page 1 of 3" in first.text
+    assert "filter or sort to reach the rest" not in first.text
+    last = desk.get("/desk/claims/?page=3")
+    assert "showing 51–60" in last.text and len(claim_ids(last)) == 10
+    assert 'rel="next"' not in last.text
+    assert "The pages stop at the first 60 rows: filter or sort to reach the rest." in last.text
+    # The same count with the filters: under the limit it is exact again.
+    narrowed = desk.get("/desk/claims/?worth=70")
+    assert "<strong>10</strong> claims" in narrowed.text
+    with CaptureQueriesContext(connection) as queries:
+        desk.get("/desk/claims/?page=2")
+    counts = [q["sql"].upper() for q in queries if "COUNT(" in q["sql"].upper()]
+    (total,) = [sql for sql in counts if "LIMIT 61" in sql]
+    assert "ORDER BY" not in total
+    settings.FACTCHECK_LIST_COUNT_LIMIT = 100
+    assert "<strong>80</strong> claims" in desk.get("/desk/claims/").text
+
+
 def test_each_filter_narrows_the_list_and_stays_in_the_links(desk, editor, reviewer):
     khan = ClaimantFactory(name="Imran Khan")
     dawn = OutletFactory(name="Dawn")

@@ -11,10 +11,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from django import forms
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.paginator import Page, Paginator
 from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q, QuerySet
 from django.http import QueryDict
+from django.utils.functional import cached_property
 
 from claims.models import Article, Claim, Outlet, SimilarClaim
 from claims.selectors import claims_for_list, search_articles, search_claims
@@ -224,6 +226,30 @@ def filter_claims(form: ClaimListForm, *, user) -> QuerySet[Claim]:
     return claims.order_by(*CLAIM_SORTS[sort][1]).prefetch_related(_published_rating_prefetch())
 
 
+class BoundedPaginator(Paginator):
+    """Counts at most `limit` rows: past them the total is "more than `limit`" and the
+    pages stop there. An exact count reads every matching row (a million claims for the
+    unfiltered list), and nobody pages to the ten-thousandth row: they filter or sort."""
+
+    def __init__(self, object_list, per_page, *, limit: int):
+        super().__init__(object_list, per_page)
+        self.limit = limit
+
+    @cached_property
+    def counted(self) -> int:
+        # COUNT(*) over a LIMIT subquery, without the list's ORDER BY: it stops at the
+        # limit's row whatever the order.
+        return self.object_list.order_by()[: self.limit + 1].count()
+
+    @cached_property
+    def count(self) -> int:
+        return min(self.counted, self.limit)
+
+    @property
+    def more(self) -> bool:
+        return self.counted > self.limit
+
+
 @dataclass
 class Paged:
     """A page of a list with what its navigation needs."""
@@ -234,17 +260,27 @@ class Paged:
     page_range: list
     first_index: int
     last_index: int
+    more: bool = False  # rows past `total` exist, not counted
 
     @property
     def rows(self) -> list:
         return list(self.page.object_list)
 
+    @property
+    def total_number(self) -> str:
+        return f"{self.total:,}"
+
+    @property
+    def total_text(self) -> str:
+        return f"more than {self.total_number}" if self.more else self.total_number
+
 
 def paginate(queryset: QuerySet, form: ListForm) -> Paged:
-    """Cut `queryset` into numbered pages (one COUNT and one page query). A page past
-    the end shows the last page, not an error: a bookmark outlives its rows."""
+    """Cut `queryset` into numbered pages (one bounded COUNT and one page query; see
+    BoundedPaginator, FACTCHECK_LIST_COUNT_LIMIT). A page past the end shows the last
+    page, not an error: a bookmark outlives its rows."""
     size = form.value("size") or DEFAULT_PAGE_SIZE
-    paginator = Paginator(queryset, size)
+    paginator = BoundedPaginator(queryset, size, limit=settings.FACTCHECK_LIST_COUNT_LIMIT)
     page = paginator.get_page(form.value("page") or 1)
     page.object_list = list(page.object_list)
     return Paged(
@@ -254,6 +290,7 @@ def paginate(queryset: QuerySet, form: ListForm) -> Paged:
         page_range=list(paginator.get_elided_page_range(page.number, on_each_side=2, on_ends=1)),
         first_index=page.start_index(),
         last_index=page.end_index(),
+        more=paginator.more,
     )
 
 
