@@ -93,9 +93,7 @@ def test_a_list_of_300_claims_is_paged_with_its_total_and_page_numbers(desk):
     assert len(claim_ids(bigger)) == 100 and "showing 201–300" in bigger.text
 
 
-def test_past_the_count_limit_the_total_says_more_than_and_the_pages_stop_there(
-    desk, settings
-):
+def test_past_the_count_limit_the_total_says_more_than_and_the_pages_stop_there(desk, settings):
     # At a million claims an exact total reads every row; the list counts up to the
     # limit (10,000 by default) and says so.
     settings.FACTCHECK_LIST_COUNT_LIMIT = 60
