@@ -8,8 +8,8 @@ import re
 
 from django.contrib.auth.models import AnonymousUser
 from django.db import connection
-from django.db.models import BooleanField, Count, Q, QuerySet, Sum
-from django.db.models.expressions import RawSQL
+from django.db.models import BooleanField, Count, F, Q, QuerySet, Sum
+from django.db.models.expressions import Expression, RawSQL
 
 from claims.models import Article, Claim, ClaimStatusCount, SimilarClaim
 
@@ -72,18 +72,44 @@ def claims_for_list(user) -> QuerySet[Claim]:
 
 # -- search -------------------------------------------------------------------------------
 
+
 # The stored, GIN-indexed tsvector columns are added by claims/migrations/0002_search.py on
 # PostgreSQL only; elsewhere every word must appear as a substring.
 # A claim matches on its own words or on its article's. The article ids are computed once
 # (an InitPlan) and compared with `= ANY`, so PostgreSQL can either OR two index bitmaps
 # (rare words) or walk the claims in page order and stop at a page's worth (common words).
-_CLAIM_SEARCH_SQL = """(
-    claims_claim.search_vector @@ websearch_to_tsquery('english', %s)
-    OR claims_claim.article_id = ANY(ARRAY(
-        SELECT id FROM claims_article
-         WHERE search_vector @@ websearch_to_tsquery('english', %s)
-    ))
-)"""
+class _ClaimSearch(Expression):
+    """A claim's own words or its article's match `query` (PostgreSQL full-text search on
+    the stored `search_vector` columns, which migration 0002 adds outside the models).
+
+    The claim's table is taken from its columns as Django compiles them, not written into
+    the SQL, so the search holds when the claims become a subquery under another alias
+    (the verdicts and evidence of the claims found: `claim__in=claims.values("pk")`). The
+    matching articles are collected once (an InitPlan), not joined per claim."""
+
+    output_field = BooleanField()
+
+    def __init__(self, query: str, pk=None, article=None):
+        super().__init__()
+        self.query = query
+        self.pk = F("pk") if pk is None else pk
+        self.article = F("article_id") if article is None else article
+
+    def get_source_expressions(self):
+        return [self.pk, self.article]
+
+    def set_source_expressions(self, exprs):
+        self.pk, self.article = exprs
+
+    def as_sql(self, compiler, connection):
+        table = compiler.quote_name_unless_alias(self.pk.alias)
+        article, params = compiler.compile(self.article)
+        articles = "SELECT id FROM claims_article WHERE search_vector @@ websearch_to_tsquery"
+        sql = f"({table}.search_vector @@ websearch_to_tsquery('english', %s) OR {article}"
+        sql += f" = ANY(ARRAY({articles}('english', %s))))"
+        return sql, [self.query, *params, self.query]
+
+
 _ARTICLE_SEARCH_SQL = "claims_article.search_vector @@ websearch_to_tsquery('english', %s)"
 _CLAIM_NUMBER = re.compile(r"^#(\d{1,18})$")
 
@@ -100,7 +126,7 @@ def search_claims(claims: QuerySet[Claim], query: str) -> QuerySet[Claim]:
     if not query:
         return claims
     if full_text_search():
-        match = Q(RawSQL(_CLAIM_SEARCH_SQL, [query, query], output_field=BooleanField()))  # noqa: S611 - bound parameters
+        match = Q(_ClaimSearch(query))
     else:
         match = Q()
         for word in query.split():
