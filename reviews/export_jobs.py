@@ -144,7 +144,7 @@ def run_export(job_id: int) -> str:
         done[0] = rows
         record_progress(job.pk, rows)
 
-    with open(partial, "w", encoding="utf-8", newline="") as out:
+    with open(partial, "wb") as out:  # the exports give UTF-8 bytes
         for chunk in write(EXPORTS[job.kind], queryset, progress):
             out.write(chunk)
     os.replace(partial, export_dir() / name)

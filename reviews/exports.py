@@ -1,11 +1,11 @@
-"""Exports of claims, verdicts and evidence as CSV and JSON Lines, streamed.
+"""Exports of claims, verdicts and evidence as CSV and JSON Lines, streamed as UTF-8 bytes.
 
-Rows are read with `values_list(...).iterator(chunk_size=...)` (a server-side cursor on
-PostgreSQL, chunked fetches on SQLite) and written a chunk at a time, so an export of any
-length holds one chunk in memory and there is no row cap. Each export is one query: the
-related names (article, outlet, claimant, the published rating) come from joins, not from
-a query per row.
-"""
+Each export is one query (`values`): the related names (article, outlet, claimant, the
+published rating) come from joins, not from a query per row. On PostgreSQL the database
+writes the text (`COPY (SELECT ...) TO STDOUT`, reviews.exports_sql); elsewhere Python
+does, from `values_list(...).iterator(chunk_size=...)` (chunked fetches). Either way the
+rows go out a chunk at a time, so an export of any length holds one chunk in memory and
+there is no row cap; and both give the same bytes (tests/test_exports_copy.py)."""
 
 from __future__ import annotations
 
@@ -16,9 +16,11 @@ import json
 from collections.abc import Iterator
 from dataclasses import dataclass
 
+from django.db import connections
 from django.db.models import FilteredRelation, Q, QuerySet
 
 from claims.models import Claim
+from reviews import exports_sql
 from reviews.models import Verdict
 
 CHUNK = 2000
@@ -103,12 +105,17 @@ def claims_for_export(claims: QuerySet[Claim]) -> QuerySet:
     )
 
 
-def rows(export: Export, queryset: QuerySet) -> Iterator[tuple]:
-    """The export's rows in id order, fetched a chunk at a time."""
+def values(export: Export, queryset: QuerySet) -> QuerySet:
+    """The export's columns in id order: the one query both ways of writing it read."""
     if export is CLAIMS:
         queryset = claims_for_export(queryset)
     paths = [path for _, path in export.columns]
-    return queryset.order_by("id").values_list(*paths).iterator(chunk_size=CHUNK)
+    return queryset.order_by("id").values_list(*paths)
+
+
+def rows(export: Export, queryset: QuerySet) -> Iterator[tuple]:
+    """The export's rows in id order, fetched a chunk at a time."""
+    return values(export, queryset).iterator(chunk_size=CHUNK)
 
 
 def _cell(value) -> object:
@@ -128,8 +135,36 @@ def _safe_csv(value):
     return value
 
 
-def as_csv(export: Export, queryset: QuerySet, progress=None) -> Iterator[str]:
-    """CSV text a chunk at a time; `progress(rows)` after each (a background job's)."""
+def _by_postgres(queryset: QuerySet) -> bool:
+    return connections[queryset.db].vendor == "postgresql"
+
+
+def as_csv(export: Export, queryset: QuerySet, progress=None) -> Iterator[bytes]:
+    """CSV (UTF-8) a chunk at a time; `progress(rows)` after each (a background job's).
+    PostgreSQL writes it (COPY, reviews.exports_sql), elsewhere Python: the same bytes."""
+    if _by_postgres(queryset):
+        return exports_sql.as_csv(_header_line(export), values(export, queryset), progress, CHUNK)
+    return csv_by_python(export, queryset, progress)
+
+
+def as_jsonl(export: Export, queryset: QuerySet, progress=None) -> Iterator[bytes]:
+    """JSON Lines (UTF-8) a chunk at a time; `progress(rows)` after each (a background
+    job's). PostgreSQL writes it (COPY, reviews.exports_sql), elsewhere Python: the same
+    bytes."""
+    if _by_postgres(queryset):
+        return exports_sql.as_jsonl(export.header, values(export, queryset), progress, CHUNK)
+    return jsonl_by_python(export, queryset, progress)
+
+
+def _header_line(export: Export) -> bytes:
+    buffer = io.StringIO()
+    csv.writer(buffer).writerow(export.header)
+    return buffer.getvalue().encode()
+
+
+def csv_by_python(export: Export, queryset: QuerySet, progress=None) -> Iterator[bytes]:
+    """The CSV row by row in Python: csv.writer's quoting (minimal), "\r\n" line ends,
+    NULL as an empty cell, formula cells defused by `_safe_csv`."""
     buffer = io.StringIO()
     writer = csv.writer(buffer)
     writer.writerow(export.header)
@@ -137,18 +172,19 @@ def as_csv(export: Export, queryset: QuerySet, progress=None) -> Iterator[str]:
     for count, row in enumerate(rows(export, queryset), start=1):
         writer.writerow([_safe_csv(_cell(v)) for v in row])
         if count % CHUNK == 0:
-            yield buffer.getvalue()
+            yield buffer.getvalue().encode()
             buffer.seek(0)
             buffer.truncate()
             if progress:
                 progress(count)
-    yield buffer.getvalue()
+    yield buffer.getvalue().encode()
     if progress:
         progress(count)
 
 
-def as_jsonl(export: Export, queryset: QuerySet, progress=None) -> Iterator[str]:
-    """JSON Lines a chunk at a time; `progress(rows)` after each (a background job's)."""
+def jsonl_by_python(export: Export, queryset: QuerySet, progress=None) -> Iterator[bytes]:
+    """The JSON Lines row by row in Python: one compact object a line, keys in column
+    order, non-ASCII as is, NULL as null."""
     header = export.header
     dumps = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
     lines: list[str] = []
@@ -157,12 +193,12 @@ def as_jsonl(export: Export, queryset: QuerySet, progress=None) -> Iterator[str]
         lines.append(dumps(dict(zip(header, map(_cell, row), strict=True))))
         count += 1
         if len(lines) == CHUNK:
-            yield "\n".join(lines) + "\n"
+            yield ("\n".join(lines) + "\n").encode()
             lines = []
             if progress:
                 progress(count)
     if lines:
-        yield "\n".join(lines) + "\n"
+        yield ("\n".join(lines) + "\n").encode()
     if progress:
         progress(count)
 
