@@ -121,23 +121,29 @@ def full_text_search() -> bool:
 def search_claims(claims: QuerySet[Claim], query: str) -> QuerySet[Claim]:
     """Claims whose text, or whose article's title or body, match the words of `query`
     (every word: PostgreSQL's full-text search, stemmed; elsewhere a case-insensitive
-    substring each). `#123` also finds claim 123. The one search of the API and the desk."""
+    substring each). The one search of the API and the desk.
+
+    `#123` alone is claim 123 and only it, on both databases: a desk typing a number
+    with `#` asks for that claim (full-text search would also find every text with the
+    word 123, which a substring search for "#123" would not). Within several words a `#`
+    is punctuation on both: full-text search drops it, so the substrings drop it too."""
     query = query.strip()
     if not query:
         return claims
+    number = _CLAIM_NUMBER.match(query)
+    if number:
+        return claims.filter(pk=int(number.group(1)))
     if full_text_search():
         match = Q(_ClaimSearch(query))
     else:
         match = Q()
         for word in query.split():
+            word = word.lstrip("#") or word
             match &= (
                 Q(text__icontains=word)
                 | Q(article__title__icontains=word)
                 | Q(article__body__icontains=word)
             )
-    number = _CLAIM_NUMBER.match(query)
-    if number:
-        match |= Q(pk=int(number.group(1)))
     return claims.filter(match)
 
 

@@ -206,7 +206,29 @@ def test_the_desk_and_the_api_find_the_same_claims(editor):
     # A multi-word query asks for every word: only the visit says all three.
     assert _api_results(editor, "Moscow 20 years") == {first.pk}
     assert _api_results(editor, "20 years") == {first.pk, pensions.pk}
-    assert exports.pk in _api_results(editor, f"#{exports.pk}")
+    assert _api_results(editor, f"#{exports.pk}") == {exports.pk}
+
+
+def _claim_in(title: str, text: str) -> Claim:
+    article = ArticleFactory(title=title, body=f"Opening. {text} End.")
+    return ClaimFactory(article=article, text=text)
+
+
+def test_a_claim_number_finds_that_claim_alone_on_either_database(editor):
+    wanted = _claim_in("Trade", "Exports doubled in a year.")
+    n = wanted.pk
+    # The number as a word in another claim and another article's title, and tagged with
+    # `#` in a third: full-text search would find them all for the word.
+    word = _claim_in(f"Report {n}", f"Sales fell {n} percent.")
+    tagged = _claim_in("Posts", f"The post tagged #{n} was shared widely.")
+    for query in (f"#{n}", f" #{n} "):
+        assert _desk_results(editor, query) == _api_results(editor, query) == {wanted.pk}
+    # The plain word finds its texts on both, and a `#` among several words is punctuation.
+    assert _desk_results(editor, str(n)) == _api_results(editor, str(n)) == {word.pk, tagged.pk}
+    assert _desk_results(editor, f"#{n} tagged") == _api_results(editor, f"#{n} tagged")
+    assert _api_results(editor, f"#{n} tagged") == {tagged.pk}
+    # A number past every claim is nothing, not an error.
+    assert _api_results(editor, "#999999999999") == set()
 
 
 def test_the_search_is_one_query_however_many_claims_match(editor):

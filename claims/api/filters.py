@@ -36,7 +36,7 @@ class ClaimFilter(filters.FilterSet):
         method="filter_search",
         max_length=500,
         help_text="Words in the claim or its article (PostgreSQL full-text; elsewhere each "
-        "word as a substring); `#123` also finds claim 123",
+        "word as a substring); `#123` alone is claim 123 and nothing else",
     )
 
     class Meta:
