@@ -376,3 +376,62 @@ def conflicts(mine: tuple[Figure, ...], theirs: tuple[Figure, ...]) -> list[tupl
 def describe(pairs: list[tuple[Figure, Figure]]) -> str:
     """ "20 years vs 23 years; $2.5 billion vs $3 billion": what a reviewer reads."""
     return "; ".join(f"{a.describe()} vs {b.describe()}" for a, b in pairs)[:300]
+
+
+# How far apart two figures of one kind may be and still be the same quantity misreported
+# (20 vs 23 years, 35 vs 38 countries, $2.5bn vs $3bn): beyond this factor they count
+# different things ("two-day visit" vs "first in 20 years", "141 voted for" vs "35
+# abstained").
+SAME_QUANTITY_FACTOR = 3.0
+
+
+def _family(kind: str) -> str:
+    """The coarse type of a figure: a count (of anything), a span of time (with or
+    without a direction), money in a currency, a percentage, a date, a year."""
+    if kind.startswith("count:"):
+        return "count"
+    if kind in ("time", "relative"):
+        return "span"
+    return kind
+
+
+def _magnitude(figure: Figure) -> float:
+    if math.isinf(figure.high):
+        return abs(figure.low)
+    if figure.low == 0:
+        return abs(figure.high)
+    return abs(figure.low + figure.high) / 2
+
+
+def _same_quantity(a: Figure, b: Figure) -> bool:
+    x, y = _magnitude(a), _magnitude(b)
+    if x == 0 or y == 0:
+        return x == y
+    return max(x, y) / min(x, y) <= SAME_QUANTITY_FACTOR
+
+
+def agreement(mine: tuple[Figure, ...], theirs: tuple[Figure, ...]) -> str:
+    """How two claims' figures relate, as evidence that they state one fact:
+
+    - "none": neither has figures; "one": only one of them has;
+    - "disjoint": both have figures, of no common type (money vs a count);
+    - "agree": figures of one type fit each other;
+    - "near": figures of one type differ but could be one quantity misreported (dates and
+      years always could, amounts within SAME_QUANTITY_FACTOR of each other);
+    - "far": every type they share is far apart: different quantities."""
+    if not mine and not theirs:
+        return "none"
+    if not mine or not theirs:
+        return "one"
+    families = {_family(f.kind) for f in mine} & {_family(f.kind) for f in theirs}
+    if not families:
+        return "disjoint"
+    found = "far"
+    for family in sorted(families):
+        a = [f for f in mine if _family(f.kind) == family]
+        b = [f for f in theirs if _family(f.kind) == family]
+        if any(x.compatible(y) for x in a for y in b):
+            return "agree"
+        if family in ("date", "year") or any(_same_quantity(x, y) for x in a for y in b):
+            found = "near"
+    return found

@@ -9,7 +9,10 @@ Hybrid retrieval, then one score, so that no insert compares every pair:
    LATERAL query; elsewhere the word table (SimilarityWord: word -> claim) that
    this module fills as claims are linked;
 2. one score for each candidate (see combined): mostly the embeddings' cosine, with the
-   overlap of content words (numbers taken out) as a tie-breaker. A link is suggested at
+   overlap of content words (numbers taken out) as a tie-breaker, moved up or down by how
+   the two claims' figures relate (claims.figures.agreement: figures of one type that fit
+   are evidence of one fact; figures of no common type, or of one type but orders of
+   magnitude apart, of two facts about the same people). A link is suggested at
    FACTCHECK_LINK_MIN_SCORE; at FACTCHECK_CONFLICT_MIN_SCORE and above its figures are
    compared after normalising them (claims.figures), and differing ones flag it
    conflicting with a note such as "20 years vs 23 years".
@@ -20,6 +23,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
+from functools import lru_cache
 
 import numpy as np
 from django.conf import settings
@@ -335,26 +339,55 @@ def vector_index() -> VectorIndex:
 SEMANTIC_WEIGHT = 0.8
 
 
-def combined(cosine: float, lexical: float) -> float:
+# Added to the score for each relation of the two claims' figures (see
+# claims.figures.agreement). Near-misses share people, event and words with the claim
+# they miss, so the embeddings score them like paraphrases; what they rarely share is
+# the kind of figure the fact is about. A restatement keeps its figure's type (a count
+# stays a count, a date a date), even when it gets the figure wrong ("near": no change,
+# the link is made and flagged conflicting). A claim with figures against one without is
+# weak evidence of another fact: a restatement may drop a figure.
+FIGURE_ADJUSTMENT = {
+    "agree": 0.05,
+    "near": 0.0,
+    "none": 0.0,
+    "one": -0.03,
+    "disjoint": -0.05,
+    "far": -0.15,
+}
+
+
+def combined(cosine: float, lexical: float, agreement: str = "none") -> float:
     """One score for a pair, 0..1: mostly meaning (the cosine of the sentence
     embeddings), with the shared content words as a tie-breaker that favours a
-    restatement keeping names and key words."""
+    restatement keeping names and key words, adjusted by how their figures relate
+    (`agreement`, from claims.figures.agreement; see FIGURE_ADJUSTMENT)."""
     value = SEMANTIC_WEIGHT * max(cosine, 0.0) + (1 - SEMANTIC_WEIGHT) * lexical
+    value += FIGURE_ADJUSTMENT[agreement]
     return round(min(max(value, 0.0), 1.0), 3)
 
 
+def figure_agreement(a_text: str, b_text: str) -> str:
+    """How the figures of two claims relate (claims.figures.agreement)."""
+    return figures.agreement(_figures_of(a_text), _figures_of(b_text))
+
+
+@lru_cache(maxsize=4096)
+def _figures_of(text: str) -> tuple:
+    return figures.extract(text)
+
+
 def link_min_score() -> float:
-    return float(getattr(settings, "FACTCHECK_LINK_MIN_SCORE", 0.57))
+    return float(getattr(settings, "FACTCHECK_LINK_MIN_SCORE", 0.6))
 
 
 def conflict_min_score() -> float:
-    return float(getattr(settings, "FACTCHECK_CONFLICT_MIN_SCORE", 0.57))
+    return float(getattr(settings, "FACTCHECK_CONFLICT_MIN_SCORE", 0.6))
 
 
 def conflict(a_text: str, b_text: str) -> str:
     """ "20 years vs 23 years" when the two claims give figures for the same thing that
     cannot both hold, after normalising them (claims.figures); empty when they agree."""
-    return figures.describe(figures.conflicts(figures.extract(a_text), figures.extract(b_text)))
+    return figures.describe(figures.conflicts(_figures_of(a_text), _figures_of(b_text)))
 
 
 # -- linking ------------------------------------------------------------------------------
@@ -367,7 +400,7 @@ def link_similar(claim_ids: Iterable[int]) -> int:
 
     Candidates come from two indexes, the vector index (meaning) and the lexical one
     (trigrams on PostgreSQL, the word table elsewhere); each candidate then gets one
-    score (see combined)."""
+    score (see combined: meaning, shared words, and how the figures relate)."""
     claims = list(Claim.objects.filter(pk__in=list(claim_ids)).only("id", "text", "article_id"))
     if not claims:
         return 0
@@ -405,7 +438,11 @@ def link_similar(claim_ids: Iterable[int]) -> int:
             if claim.article_id is not None and other.article_id == claim.article_id:
                 continue
             cosine = float(vectors[claim.pk] @ other_vectors[other.pk])
-            value = combined(cosine, score(mine[claim.pk], features(other.text)))
+            value = combined(
+                cosine,
+                score(mine[claim.pk], features(other.text)),
+                figure_agreement(claim.text, other.text),
+            )
             if value < threshold:
                 continue
             pair = (min(claim.pk, other.pk), max(claim.pk, other.pk))

@@ -395,8 +395,8 @@ FACTCHECK_SUBMIT_LIMIT = env.int("FACTCHECK_SUBMIT_LIMIT", default=5)
 FACTCHECK_SUBMIT_WINDOW = env.int("FACTCHECK_SUBMIT_WINDOW", default=3600)
 # Claim matching (claims.similarity): the score at which a link is suggested, and the
 # score above which differing figures flag the link as conflicting. See README.
-FACTCHECK_LINK_MIN_SCORE = env.float("FACTCHECK_LINK_MIN_SCORE", default=0.57)
-FACTCHECK_CONFLICT_MIN_SCORE = env.float("FACTCHECK_CONFLICT_MIN_SCORE", default=0.57)
+FACTCHECK_LINK_MIN_SCORE = env.float("FACTCHECK_LINK_MIN_SCORE", default=0.6)
+FACTCHECK_CONFLICT_MIN_SCORE = env.float("FACTCHECK_CONFLICT_MIN_SCORE", default=0.6)
 # Every outside url (evidence archives, webhooks) goes through factcheck.fetch: only
 # public addresses, at most this many seconds for the whole exchange, this many bytes of
 # answer and this many redirects. FACTCHECK_FETCH_ALLOW lets named hosts (host or

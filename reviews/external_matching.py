@@ -3,7 +3,8 @@ imported fact check reviewed shows "checked by <publisher>: <rating>" on the des
 the API, linked to the original.
 
 The same score as claim matching (claims.similarity.combined: mostly the sentence
-embeddings' cosine, with shared content words as a tie-breaker) and the same threshold
+embeddings' cosine, with shared content words as a tie-breaker, adjusted by how the
+figures relate) and the same threshold
 (FACTCHECK_LINK_MIN_SCORE), compared both ways:
 - new claims (claims.signals.claims_created queues `match_claims` in the transaction
   that stores them) against every imported fact check, whose embeddings are stored on
@@ -24,6 +25,7 @@ from claims.similarity import (
     combined,
     ensure_embeddings,
     features,
+    figure_agreement,
     link_min_score,
     score,
     vector_index,
@@ -74,7 +76,14 @@ def match_claims(claim_ids: list[int]) -> int:
         mine = features(claim.text)
         scored = sorted(
             (
-                (combined(float(cosines[j]), score(mine, features(externals[j].claim_text))), j)
+                (
+                    combined(
+                        float(cosines[j]),
+                        score(mine, features(externals[j].claim_text)),
+                        figure_agreement(claim.text, externals[j].claim_text),
+                    ),
+                    j,
+                )
                 for j in top
             ),
             reverse=True,
@@ -110,7 +119,11 @@ def match_fact_checks(external_ids: list[int]) -> int:
         for claim_id, cosine in row:
             if claim_id not in texts:
                 continue
-            value = combined(cosine, score(features(texts[claim_id]), theirs))
+            value = combined(
+                cosine,
+                score(features(texts[claim_id]), theirs),
+                figure_agreement(texts[claim_id], external.claim_text),
+            )
             if value >= threshold:
                 found.append(ExternalMatch(claim_id=claim_id, external=external, score=value))
     ExternalMatch.objects.bulk_create(found, ignore_conflicts=True)

@@ -71,3 +71,26 @@ def test_one_amount_in_three_spellings_normalises_to_one_value():
 
 def test_counts_of_different_things_do_not_conflict():
     assert detail("Pakistan is no one's slave.", "He won 52 percent.") == ""
+
+
+@pytest.mark.parametrize(
+    ("a", "b", "relation"),
+    [
+        # a restatement keeps the type of its figure, right or wrong
+        ("the first visit in two decades", "the first visit in 20 years", "agree"),
+        ("Envoys of 22 countries wrote.", "More than 20 foreign envoys wrote.", "agree"),
+        ("among 35 countries that abstained", "among 38 countries that declined", "near"),
+        ("the $2.5 billion pipeline", "the $3 billion line", "near"),
+        ("which began on February 24", "which began on February 23", "near"),
+        # near-misses about the same people: another quantity, another fact
+        ("a two-day visit", "the first visit in 20 years", "far"),
+        ("35 countries abstained", "141 countries voted in favour", "far"),
+        ("the $2.5 billion pipeline", "to carry 12.4 billion cubic metres of gas", "disjoint"),
+        ("Khan toured the centre.", "the first visit in 20 years", "one"),
+        ("Khan toured the centre.", "Khan met Putin.", "none"),
+    ],
+)
+def test_agreement_says_how_two_claims_figures_relate(a, b, relation):
+    mine, theirs = figures.extract(a), figures.extract(b)
+    assert figures.agreement(mine, theirs) == relation
+    assert figures.agreement(theirs, mine) == relation

@@ -1,8 +1,10 @@
 """Claim matching on the gold set (tests/gold/claim_matching.py): text in other outlets'
 styles, loaded through intake like any article, linked by the background task.
 
-Prints recall, precision and conflict agreement for the tuned half and the held-out half
-apart; asserts the targets on the whole set."""
+Prints recall, precision and conflict agreement for each split apart: the first set's
+tuned half ("tune") and held-out half ("held"), and the second held-out set ("fresh",
+tests/gold/claim_matching_fresh.py, written before the scorer was fixed); asserts floors
+on the whole set."""
 
 from __future__ import annotations
 
@@ -18,7 +20,10 @@ from django.db.models import Q
 from claims.loading import CuratedClaim, Source, load_article
 from claims.models import Claim, SimilarClaim
 from claims.services import ArticleInput
-from tests.gold.claim_matching import ITEMS
+from tests.gold.claim_matching import ITEMS as FIRST
+from tests.gold.claim_matching_fresh import ITEMS as FRESH
+
+ITEMS = FIRST + FRESH
 
 pytestmark = pytest.mark.django_db
 
@@ -75,7 +80,7 @@ def _evaluate(django_capture_on_commit_callbacks) -> dict:
 
     seed_ids = set(seeds.values())
     figures = {}
-    for split in ("tune", "held", "all"):
+    for split in ("tune", "held", "fresh", "all"):
         tp = fp = found = total = conflicts_right = conflicts_total = 0
         wrong = []
         for claim, kind, main, also, conflict, item_split in loaded:
@@ -120,7 +125,7 @@ def _evaluate(django_capture_on_commit_callbacks) -> dict:
 
 def test_gold_set_links_restatements_and_not_near_misses(django_capture_on_commit_callbacks):
     figures = _evaluate(django_capture_on_commit_callbacks)
-    for split in ("tune", "held", "all"):
+    for split in ("tune", "held", "fresh", "all"):
         f = figures[split]
         print(
             f"\ngold {split}: recall {f['recall']:.3f} precision {f['precision']:.3f} "
@@ -128,11 +133,13 @@ def test_gold_set_links_restatements_and_not_near_misses(django_capture_on_commi
         )
     for line in figures["all"]["wrong"]:
         print("  ", line)
-    # The issue's target is 0.9 for both; all-MiniLM-L6-v2 with the thresholds chosen on
-    # the tuned half reaches the figures printed above (see README, "Claim matching").
-    # These floors keep it from getting worse; raising them needs a better model.
-    assert figures["all"]["recall"] >= 0.85
-    assert figures["all"]["precision"] >= 0.7
+    # The issue's target is 0.9 for both. all-MiniLM-L6-v2 with the figure adjustment and
+    # the threshold chosen on the tuned half reaches the figures printed above (see
+    # README, "Claim matching"): precision near it, recall not on text it was not tuned
+    # on. These floors, a little under what the whole set (tune + held + fresh) reaches,
+    # keep it from getting worse.
+    assert figures["all"]["recall"] >= 0.75
+    assert figures["all"]["precision"] >= 0.82
     right, linked = map(int, figures["all"]["conflicts"].split("/"))
-    assert linked >= 40
+    assert linked >= 58
     assert right >= linked - 1
