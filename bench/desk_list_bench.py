@@ -30,6 +30,8 @@ URLS = [
     "/desk/claims/",
     "/desk/claims/?status=new",
     "/desk/claims/?status=published&sort=-date",
+    "/desk/claims/?sort=date",
+    "/desk/claims/?date_from=2025-06-01&date_to=2025-06-30",
     "/desk/claims/?worth=50",
     "/desk/claims/?page=300",
 ]

@@ -31,18 +31,8 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
 
-from million_text import (
-    FIRST,
-    GOODS,
-    INDICATORS,
-    ORGS,
-    ROLES,
-    SURNAMES,
-    Words,
-    claim_sentence,
-    filler_sentence,
-    zipf,
-)
+import million_text as vocab
+from million_text import Words, claim_sentence, filler_sentence, zipf
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
@@ -195,17 +185,17 @@ def build(url: str, seed: int) -> None:
         ((i + 1, n, n.lower().replace(" ", "") + ".example") for i, n in enumerate(outlet_names)),
     )
     # Claimants: people (first x surname, Khan heaviest) and organisations.
-    people = sorted({(f, s) for f in FIRST for s in SURNAMES})
+    people = sorted({(f, s) for f in vocab.FIRST for s in vocab.SURNAMES})
     rng.shuffle(people)
-    people = people[: 5000 - len(ORGS)]
+    people = people[: 5000 - len(vocab.ORGS)]
     claimant_rows = [
-        (i + 1, f"{f} {s}", "person", rng.choice(ROLES)) for i, (f, s) in enumerate(people)
+        (i + 1, f"{f} {s}", "person", rng.choice(vocab.ROLES)) for i, (f, s) in enumerate(people)
     ]
     claimant_rows += [
-        (len(claimant_rows) + i + 1, o, "organization", "") for i, o in enumerate(ORGS)
+        (len(claimant_rows) + i + 1, o, "organization", "") for i, o in enumerate(vocab.ORGS)
     ]
     copy("claims_claimant", ["id", "name", "kind", "role"], claimant_rows)
-    surname_w = {s: 1 / (rank + 1) ** 0.6 for rank, s in enumerate(SURNAMES)}
+    surname_w = {s: 1 / (rank + 1) ** 0.6 for rank, s in enumerate(vocab.SURNAMES)}
     claimant_w = [surname_w[r[1].split()[-1]] if r[2] == "person" else 0.3 for r in claimant_rows]
     outlet_w = zipf(OUTLETS)
 
@@ -223,9 +213,11 @@ def build(url: str, seed: int) -> None:
     reviewer_ids = [u.pk for u in reviewers]
     editor_ids = [u.pk for u in editors]
     reviewer_w = zipf(len(reviewer_ids))
-    # A second connection: one connection carries one COPY at a time.
+    # A second connection: one connection carries one COPY at a time. Its claims cannot see
+    # the first's uncommitted articles, so it writes their date itself (claims 0014).
     conn2 = psycopg.connect(url)
     claims_f = conn2.cursor()
+    claims_f.execute("ALTER TABLE claims_claim DISABLE TRIGGER claims_claim_article_published")
     article_cols = [
         "id", "url", "title", "outlet_id", "byline", "published", "language", "body",
         "content_hash", "created_at",
@@ -234,6 +226,7 @@ def build(url: str, seed: int) -> None:
         "id", "article_id", "source_url", "text", "span_start", "span_end", "claimant_id",
         "claim_date", "checkworthiness", "checkworthiness_reasons", "origin", "status",
         "assignee_id", "duplicate_of_id", "version", "created_at", "updated_at", "is_public",
+        "article_published",
     ]  # fmt: skip
     verdict_rows, transition_rows = [], []
     claim_meta = []  # (claim id, article id, status, created) for links
@@ -269,7 +262,7 @@ def build(url: str, seed: int) -> None:
                     sentences.append((claim_sentence(w, claimant[1], year), claimant[0]))
                 else:
                     sentences.append((filler_sentence(w), None))
-            title = f"{w.country()} and {w.country()}: {rng.choice(INDICATORS)} and {rng.choice(GOODS)} on the agenda"
+            title = f"{w.country()} and {w.country()}: {rng.choice(vocab.INDICATORS)} and {rng.choice(vocab.GOODS)} on the agenda"
             body_parts, spans, pos = [], [], 0
             for text, claimant_id in sentences:
                 if body_parts:
@@ -339,6 +332,7 @@ def build(url: str, seed: int) -> None:
                         ccreated,
                         updated,
                         status == "published",
+                        published,
                     )
                 )
                 claim_meta.append((cid, a + 1, status))
@@ -392,6 +386,7 @@ def build(url: str, seed: int) -> None:
                 )  # fmt: skip
             if a % 20_000 == 19_999:
                 print(f"  {a + 1:,} articles written", flush=True)
+    claims_f.execute("ALTER TABLE claims_claim ENABLE TRIGGER claims_claim_article_published")
     conn2.commit()
     conn2.close()
     print(f"articles and claims copied in {time.perf_counter() - t:.0f} s", flush=True)

@@ -130,9 +130,15 @@ class Claim(models.Model):
     # When similarity linking last ran for this claim: null means never, which the
     # periodic sweep for undone work (claims.tasks.sweep_unlinked_claims) looks for.
     linked_at = models.DateTimeField(null=True, blank=True, editable=False)
+    # A copy of article.published, kept by the database (triggers, migration claims 0014)
+    # whatever writes the claim or its article: the desk's sort by article date walks an
+    # index on it, where an order on the joined article's column sorts every claim.
+    # Read it from the database; an instance's copy can be older than the row.
+    article_published = models.DateField(null=True, blank=True, editable=False)
 
-    # linked_at is the machine's bookkeeping, not a change anyone made.
-    history = HistoricalRecords(excluded_fields=["linked_at"])
+    # linked_at and article_published are the machine's bookkeeping, not a change anyone
+    # made.
+    history = HistoricalRecords(excluded_fields=["linked_at", "article_published"])
 
     class Meta:
         ordering = ["-created_at", "-id"]
@@ -162,6 +168,8 @@ class Claim(models.Model):
                 condition=Q(status="new", assignee__isnull=True),
                 name="claim_queue",
             ),
+            # The desk's sort by article date has its indexes in migration claims 0014:
+            # PostgreSQL's need NULLS LAST, which SQLite's CREATE INDEX does not take.
         ]
         constraints = [
             models.CheckConstraint(

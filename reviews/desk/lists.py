@@ -41,11 +41,11 @@ CLAIM_SORTS: dict[str, tuple[str, tuple]] = {
     ),
     "-date": (
         "Article date, newest first",
-        (F("article__published").desc(nulls_last=True), F("id").desc()),
+        (F("article_published").desc(nulls_last=True), F("id").desc()),
     ),
     "date": (
         "Article date, oldest first",
-        (F("article__published").asc(nulls_last=True), F("id").asc()),
+        (F("article_published").asc(nulls_last=True), F("id").asc()),
     ),
 }
 DEFAULT_CLAIM_SORT = "-changed"
@@ -205,9 +205,9 @@ def filter_claims(form: ClaimListForm, *, user) -> QuerySet[Claim]:
     if value("claimant"):
         claims = claims.filter(claimant__name__icontains=value("claimant").strip())
     if value("date_from"):
-        claims = claims.filter(article__published__gte=value("date_from"))
+        claims = claims.filter(article_published__gte=value("date_from"))
     if value("date_to"):
-        claims = claims.filter(article__published__lte=value("date_to"))
+        claims = claims.filter(article_published__lte=value("date_to"))
     if value("rating"):
         claims = claims.filter(
             Exists(
