@@ -13,6 +13,7 @@ from reviews.desk import (
     public,
     submit_views,
     views,
+    webhook_views,
 )
 
 urlpatterns = [
@@ -51,6 +52,19 @@ urlpatterns = [
         "desk/exports/<int:pk>/download/",
         export_views.export_download,
         name="desk-export-download",
+    ),
+    path("desk/webhooks/", webhook_views.webhook_list, name="desk-webhooks"),
+    path(
+        "desk/webhooks/<int:pk>/pause/",
+        webhook_views.webhook_toggle,
+        {"action": "pause"},
+        name="desk-webhook-pause",
+    ),
+    path(
+        "desk/webhooks/<int:pk>/resume/",
+        webhook_views.webhook_toggle,
+        {"action": "resume"},
+        name="desk-webhook-resume",
     ),
     path("desk/inbox/", inbox_views.inbox, name="desk-inbox"),
     path("desk/inbox/read/", inbox_views.inbox_read, name="desk-inbox-read"),
