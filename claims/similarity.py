@@ -354,6 +354,7 @@ FIGURE_ADJUSTMENT = {
     "disjoint": -0.05,
     "far": -0.15,
 }
+_BEST_AGREEMENT = max(FIGURE_ADJUSTMENT, key=FIGURE_ADJUSTMENT.__getitem__)
 
 
 def combined(cosine: float, lexical: float, agreement: str = "none") -> float:
@@ -438,11 +439,11 @@ def link_similar(claim_ids: Iterable[int]) -> int:
             if claim.article_id is not None and other.article_id == claim.article_id:
                 continue
             cosine = float(vectors[claim.pk] @ other_vectors[other.pk])
-            value = combined(
-                cosine,
-                score(mine[claim.pk], features(other.text)),
-                figure_agreement(claim.text, other.text),
-            )
+            lexical = score(mine[claim.pk], features(other.text))
+            # Figures are read only where they can matter.
+            if combined(cosine, lexical, _BEST_AGREEMENT) < threshold:
+                continue
+            value = combined(cosine, lexical, figure_agreement(claim.text, other.text))
             if value < threshold:
                 continue
             pair = (min(claim.pk, other.pk), max(claim.pk, other.pk))
