@@ -20,6 +20,7 @@ import argparse
 import json
 import os
 import random
+import secrets
 import statistics
 import sys
 import time
@@ -33,7 +34,7 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "factcheck.settings")
 # Measure what production runs: DEBUG off (no query log, no debug wrappers). The key only
 # has to satisfy the settings check; nothing signed here leaves this process.
 os.environ["DEBUG"] = "0"
-os.environ.setdefault("SECRET_KEY", "bench-" + "k" * 60)
+os.environ.setdefault("SECRET_KEY", secrets.token_urlsafe(50))
 os.environ.setdefault("ALLOWED_HOSTS", "testserver")
 
 ARTICLES = 10_000

@@ -18,6 +18,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import secrets
 import subprocess
 import sys
 import time
@@ -37,7 +38,7 @@ def _env(url: str) -> dict:
         # What production runs: no query log, no debug wrappers. The key only has to
         # satisfy the settings check; nothing signed here leaves the process.
         DEBUG="0",
-        SECRET_KEY="bench-" + "k" * 60,
+        SECRET_KEY=secrets.token_urlsafe(50),
         ALLOWED_HOSTS="testserver",
     )
     return env

@@ -23,6 +23,7 @@ import base64
 import http.client
 import json
 import os
+import secrets
 import shutil
 import signal
 import statistics
@@ -183,7 +184,7 @@ def main() -> None:
         "DATABASE_URL": args.url,
         "PLAIN_DATABASE_URL": args.url,
         "DEBUG": "0",
-        "SECRET_KEY": "bench-" + "k" * 60,
+        "SECRET_KEY": secrets.token_urlsafe(50),
         "ALLOWED_HOSTS": f"{HOST},127.0.0.1",
         "API_THROTTLE_USER": "100000000/min",
         "API_THROTTLE_ANON": "100000000/min",

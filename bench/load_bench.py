@@ -27,6 +27,7 @@ import json
 import os
 import random
 import resource
+import secrets
 import subprocess
 import sys
 import tempfile
@@ -107,7 +108,7 @@ def _django(database_url: str | None, var_dir: str) -> None:
     os.environ["FACTCHECK_VAR_DIR"] = var_dir
     # Production settings: DEBUG off (no query log), a real-looking key.
     os.environ["DEBUG"] = "0"
-    os.environ["SECRET_KEY"] = "bench-" + "x" * 60
+    os.environ["SECRET_KEY"] = secrets.token_urlsafe(50)
     os.environ["ALLOWED_HOSTS"] = "localhost"
     os.environ.pop("CELERY_BROKER_URL", None)
     if database_url:

@@ -16,6 +16,7 @@ from __future__ import annotations
 import argparse
 import os
 import resource
+import secrets
 import statistics
 import sys
 import time
@@ -25,7 +26,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "factcheck.settings")
 os.environ.setdefault("DEBUG", "0")
-os.environ.setdefault("SECRET_KEY", "bench-" + "x" * 50)
+os.environ.setdefault("SECRET_KEY", secrets.token_urlsafe(50))
 os.environ.setdefault("ALLOWED_HOSTS", "localhost")
 
 
@@ -106,9 +107,10 @@ def bench_link(n: int, runs: int, keep: bool) -> None:
         )
         cursor.execute(
             "INSERT INTO claims_claim (article_id, source_url, text, span_start, span_end,"
-            " checkworthiness_reasons, origin, status, version, created_at, updated_at)"
+            " checkworthiness_reasons, origin, status, version, created_at, updated_at,"
+            " is_public)"
             " SELECT a.id, '', 'claim ' || a.id || ' number ' || s, s, s + 1, '[]',"
-            " 'extracted', 'new', 1, now(), now()"
+            " 'extracted', 'new', 1, now(), now(), false"
             " FROM claims_article a, generate_series(0, %s) s",
             [per_article - 1],
         )
