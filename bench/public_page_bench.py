@@ -14,27 +14,15 @@ from __future__ import annotations
 
 import argparse
 import os
-import secrets
 import statistics
 import sys
-import tempfile
 import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-
-def setup(url: str) -> None:
-    os.environ["DATABASE_URL"] = url
-    os.environ["DEBUG"] = "0"
-    os.environ.setdefault("SECRET_KEY", secrets.token_urlsafe(50))
-    os.environ.setdefault("ALLOWED_HOSTS", "testserver")
-    os.environ.setdefault("FACTCHECK_VAR_DIR", tempfile.mkdtemp(prefix="public-bench-"))
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "factcheck.settings")
-    import django
-
-    django.setup()
+from bench.dashboard_bench import setup  # noqa: E402 (after the path above)
 
 
 def case(name: str, runs: int, request) -> None:
