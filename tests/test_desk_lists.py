@@ -12,6 +12,7 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from claims.models import Article, Claim, SimilarClaim, content_hash
+from claims.selectors import full_text_search
 from reviews import services
 from tests.factories import (
     ArticleFactory,
@@ -257,7 +258,8 @@ def test_the_claim_list_query_count_is_the_same_at_25_and_100_a_page(
     join = "&" if query else "?"
     small = _count(desk, f"/desk/claims/{query}{join}size=25")
     large = _count(desk, f"/desk/claims/{query}{join}size=100")
-    assert small == large == expected
+    # On PostgreSQL a search first asks the planner how many articles its words match.
+    assert small == large == expected + (full_text_search() and "q=" in query)
     # The rows are there to cost something: the filtered pages are not empty.
     assert len(claim_ids(desk.get(f"/desk/claims/{query}{join}size=100"))) >= 5
 

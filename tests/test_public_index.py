@@ -16,6 +16,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from claims.models import Claim
+from claims.selectors import full_text_search
 from reviews import services
 from reviews.models import Rating, Verdict
 from tests.factories import ArticleFactory, ClaimFactory, RatingFactory, VerdictFactory
@@ -191,5 +192,6 @@ def test_the_index_query_count_is_the_same_at_25_and_100_a_page(client, editor, 
     join = "&" if query else "?"
     small = _count(client, f"{INDEX}{query}{join}size=25")
     large = _count(client, f"{INDEX}{query}{join}size=100")
-    assert small == large == expected
+    # On PostgreSQL a search first asks the planner how many articles its words match.
+    assert small == large == expected + (full_text_search() and "q=" in query)
     assert len(listed(client.get(f"{INDEX}{query}{join}size=100"))) == 100
