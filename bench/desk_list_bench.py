@@ -32,6 +32,7 @@ URLS = [
     "/desk/claims/?status=published&sort=-date",
     "/desk/claims/?sort=date",
     "/desk/claims/?date_from=2025-06-01&date_to=2025-06-30",
+    "/desk/claims/?date_from=2023-01-01",
     "/desk/claims/?worth=50",
     "/desk/claims/?page=300",
 ]

@@ -8,13 +8,26 @@ dropped with a message naming it; the list still answers with the rest.
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
+from datetime import timedelta
 
 from django import forms
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.paginator import Page, Paginator
-from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q, QuerySet
+from django.db import connection
+from django.db.models import (
+    Count,
+    DateTimeField,
+    Exists,
+    ExpressionWrapper,
+    F,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+)
 from django.http import QueryDict
 from django.utils.functional import cached_property
 
@@ -223,7 +236,40 @@ def filter_claims(form: ClaimListForm, *, user) -> QuerySet[Claim]:
     if value("awaiting"):
         claims = claims.filter(awaiting_approval_by(user))
     sort = value("sort") or DEFAULT_CLAIM_SORT
-    return claims.order_by(*CLAIM_SORTS[sort][1]).prefetch_related(_published_rating_prefetch())
+    order = CLAIM_SORTS[sort][1]
+    if sort in ("-changed", "changed") and _narrow_date_range(value):
+        order = _CHANGED_SORTED_IN_FULL[sort]
+    return claims.order_by(*order).prefetch_related(_published_rating_prefetch())
+
+
+# A date range under the sort by last change. PostgreSQL walks the index on updated_at
+# until a page of the range turns up, expecting the range's claims spread evenly over it;
+# but a claim's last change goes with its article's date (last year's claims were changed
+# last year), so for a range in the past the walk reads most of the table: 2.6 s for a
+# month of 27,457 claims at 1,000,000. When the planner's estimate of the range (from the
+# date's statistics: one EXPLAIN) is small, the list sorts the range's claims instead, by
+# `updated_at + 0`: the same order, which no index serves (84 ms for that month). A wide
+# range keeps the walk, which then finds its page at once.
+NARROW_DATE_RANGE = 50_000
+_CHANGED_SORTED_IN_FULL = {
+    sort: (
+        getattr(ExpressionWrapper(F("updated_at") + timedelta(0), DateTimeField()), way)(),
+        getattr(F("id"), way)(),
+    )
+    for sort, way in (("-changed", "desc"), ("changed", "asc"))
+}
+
+
+def _narrow_date_range(value) -> bool:
+    if connection.vendor != "postgresql" or not (value("date_from") or value("date_to")):
+        return False
+    dated = Claim.objects.all()
+    if value("date_from"):
+        dated = dated.filter(article_published__gte=value("date_from"))
+    if value("date_to"):
+        dated = dated.filter(article_published__lte=value("date_to"))
+    (plan,) = json.loads(dated.explain(format="json"))
+    return plan["Plan"]["Plan Rows"] < NARROW_DATE_RANGE
 
 
 class BoundedPaginator(Paginator):
