@@ -217,10 +217,7 @@ def filter_claims(form: ClaimListForm, *, user) -> QuerySet[Claim]:
         claims = claims.filter(article__outlet=value("outlet"))
     if value("claimant"):
         claims = claims.filter(claimant__name__icontains=value("claimant").strip())
-    if value("date_from"):
-        claims = claims.filter(article_published__gte=value("date_from"))
-    if value("date_to"):
-        claims = claims.filter(article_published__lte=value("date_to"))
+    claims = _within_dates(claims, value)
     if value("rating"):
         claims = claims.filter(
             Exists(
@@ -260,15 +257,19 @@ _CHANGED_SORTED_IN_FULL = {
 }
 
 
+def _within_dates(claims: QuerySet[Claim], value) -> QuerySet[Claim]:
+    """The claims whose article's date is in the url's range (the copy on the claim)."""
+    if value("date_from"):
+        claims = claims.filter(article_published__gte=value("date_from"))
+    if value("date_to"):
+        claims = claims.filter(article_published__lte=value("date_to"))
+    return claims
+
+
 def _narrow_date_range(value) -> bool:
     if connection.vendor != "postgresql" or not (value("date_from") or value("date_to")):
         return False
-    dated = Claim.objects.all()
-    if value("date_from"):
-        dated = dated.filter(article_published__gte=value("date_from"))
-    if value("date_to"):
-        dated = dated.filter(article_published__lte=value("date_to"))
-    (plan,) = json.loads(dated.explain(format="json"))
+    (plan,) = json.loads(_within_dates(Claim.objects.all(), value).explain(format="json"))
     return plan["Plan"]["Plan Rows"] < NARROW_DATE_RANGE
 
 
