@@ -3,8 +3,11 @@ styles, loaded through intake like any article, linked by the background task.
 
 Prints recall, precision and conflict agreement for each split apart: the first set's
 tuned half ("tune") and held-out half ("held"), and the second held-out set ("fresh",
-tests/gold/claim_matching_fresh.py, written before the scorer was fixed); asserts floors
-on the whole set."""
+tests/gold/claim_matching_fresh.py, written before the scorer was fixed), and the third
+("blind", tests/gold/claim_matching_blind.py, written without reading the scorer and
+before its next change). Asserts floors on "all": tune + held + fresh. The blind split is
+evaluated, printed and not asserted, and its misses are not listed, so that it cannot be
+tuned to: it says how the matcher does on text nobody shaped around it."""
 
 from __future__ import annotations
 
@@ -21,9 +24,12 @@ from claims.loading import CuratedClaim, Source, load_article
 from claims.models import Claim, SimilarClaim
 from claims.services import ArticleInput
 from tests.gold.claim_matching import ITEMS as FIRST
+from tests.gold.claim_matching_blind import ITEMS as BLIND
 from tests.gold.claim_matching_fresh import ITEMS as FRESH
 
-ITEMS = FIRST + FRESH
+ITEMS = FIRST + FRESH + BLIND
+# The splits the floors are asserted on ("all"); "blind" is printed apart, never asserted.
+ASSERTED = ("tune", "held", "fresh")
 
 pytestmark = pytest.mark.django_db
 
@@ -80,11 +86,11 @@ def _evaluate(django_capture_on_commit_callbacks) -> dict:
 
     seed_ids = set(seeds.values())
     figures = {}
-    for split in ("tune", "held", "fresh", "all"):
+    for split in ("tune", "held", "fresh", "blind", "all"):
         tp = fp = found = total = conflicts_right = conflicts_total = 0
         wrong = []
         for claim, kind, main, also, conflict, item_split in loaded:
-            if split != "all" and item_split != split:
+            if item_split != split and not (split == "all" and item_split in ASSERTED):
                 continue
             links = {
                 (link.to_claim_id if link.from_claim_id == claim.pk else link.from_claim_id): link
@@ -125,10 +131,11 @@ def _evaluate(django_capture_on_commit_callbacks) -> dict:
 
 def test_gold_set_links_restatements_and_not_near_misses(django_capture_on_commit_callbacks):
     figures = _evaluate(django_capture_on_commit_callbacks)
-    for split in ("tune", "held", "fresh", "all"):
+    for split in ("tune", "held", "fresh", "blind", "all"):
         f = figures[split]
+        name = "all (tune + held + fresh)" if split == "all" else split
         print(
-            f"\ngold {split}: recall {f['recall']:.3f} precision {f['precision']:.3f} "
+            f"\ngold {name}: recall {f['recall']:.3f} precision {f['precision']:.3f} "
             f"conflicts right {f['conflicts']} ({f['restatements']} restatements)"
         )
     for line in figures["all"]["wrong"]:
@@ -137,7 +144,9 @@ def test_gold_set_links_restatements_and_not_near_misses(django_capture_on_commi
     # the threshold chosen on the tuned half reaches the figures printed above (see
     # README, "Claim matching"): precision near it, recall not on text it was not tuned
     # on. These floors, a little under what the whole set (tune + held + fresh) reaches,
-    # keep it from getting worse.
+    # keep it from getting worse. The blind split is not in "all" and not asserted: it
+    # lowers the conflict agreement (the check below) and a floor on it would invite
+    # tuning to it.
     assert figures["all"]["recall"] >= 0.75
     assert figures["all"]["precision"] >= 0.82
     right, linked = map(int, figures["all"]["conflicts"].split("/"))
