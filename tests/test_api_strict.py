@@ -1,6 +1,6 @@
 """A strict API: what a client sends that the API would ignore or coerce is refused (400,
 naming the field), NUL characters never reach the database, a method an endpoint does not
-serve is 405 for everyone, the actor's right is checked before the claim's version,
+serve is 405 for everyone, the actor's right is checked before the claim's state and version,
 `ordering` takes exactly its documented values, a create answers 201 only when it created,
 and every path under /api/ answers in the JSON error format."""
 
@@ -320,6 +320,44 @@ def test_a_claim_edit_by_someone_who_may_not_edit_is_403_whatever_the_version(
         HTTP_IF_MATCH=f'"claim-{claim.pk}-v{claim.version + 5}"',
     )
     assert_refused(response, 403, "permission_denied")
+
+
+def test_a_reviewer_of_another_claim_is_told_he_may_not_before_its_state(
+    objects, reviewer, other_reviewer
+):
+    # A proposed and a published claim are closed to everyone; only someone who could work
+    # on them were they open (their reviewer, an editor) hears so. Anyone else is told he
+    # may not, whatever the state and the version.
+    proposed, published = objects["working"], objects["published"]
+    services.propose(claim_id=proposed.pk, actor=reviewer)
+    for claim in (proposed, published):
+        claim.refresh_from_db()
+        evidence = claim.evidence.get()
+        stale = {"HTTP_IF_MATCH": f'"claim-{claim.pk}-v{claim.version - 1}"'}
+        attempts = [
+            ("patch", f"/api/v1/claims/{claim.pk}/", {"text": "Changed."}),
+            ("post", f"/api/v1/claims/{claim.pk}/verdicts/", {"rating": "false", **VERDICT}),
+            (
+                "post",
+                f"/api/v1/claims/{claim.pk}/evidence/",
+                {"url": "https://a.example/", "title": "A"},
+            ),
+            ("patch", f"/api/v1/claims/{claim.pk}/evidence/{evidence.pk}/", {"title": "B"}),
+            ("delete", f"/api/v1/claims/{claim.pk}/evidence/{evidence.pk}/", None),
+        ]
+        for method, path, body in attempts:
+            for headers in ({}, stale):
+                response = getattr(client_for(other_reviewer), method)(
+                    path, body, format="json", **headers
+                )
+                error = assert_refused(response, 403, "permission_denied")
+                assert "Only the assigned reviewer or an editor" in error["message"]
+            # Its own reviewer is told the state.
+            response = getattr(client_for(reviewer), method)(path, body, format="json")
+            assert_refused(response, 409, "conflict")
+        assert claim.evidence.get().title == evidence.title
+    proposed.refresh_from_db()
+    assert proposed.status == Claim.Status.PROPOSED
 
 
 # -- ordering -------------------------------------------------------------------------------

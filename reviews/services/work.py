@@ -21,12 +21,17 @@ from reviews.models import Evidence, Rating, Verdict
 from reviews.services.common import (
     can_work_on,
     check_version,
+    has_perm,
     lock,
     open_verdict,
     record_history,
 )
 
 Status = Claim.Status
+
+NOT_YOURS = (
+    "Only the assigned reviewer or an editor can change this claim's evidence, verdict or text."
+)
 
 
 def check_can_work_on(*, actor: AbstractBaseUser, claim: Claim) -> None:
@@ -36,6 +41,11 @@ def check_can_work_on(*, actor: AbstractBaseUser, claim: Claim) -> None:
     """
     if can_work_on(actor, claim):
         return
+    # The right comes before the state: only someone who could work on the claim were it
+    # open hears that it is not (a reviewer of another claim is told he may not).
+    assigned = claim.assignee_id == actor.pk and has_perm(actor, "propose_verdict")
+    if not (assigned or has_perm(actor, "edit_any_claim")):
+        raise NotPermitted(NOT_YOURS, claim=claim)
     if claim.status in (Status.PUBLISHED, Status.DISMISSED):
         raise WorkflowError(
             f"This claim is {claim.get_status_display().lower()}: it cannot be changed "
@@ -48,11 +58,7 @@ def check_can_work_on(*, actor: AbstractBaseUser, claim: Claim) -> None:
             "unless an editor sends it back.",
             claim=claim,
         )
-    raise NotPermitted(
-        "Only the assigned reviewer or an editor can change this claim's evidence, "
-        "verdict or text.",
-        claim=claim,
-    )
+    raise NotPermitted(NOT_YOURS, claim=claim)
 
 
 def check_can_draft_verdict(*, actor: AbstractBaseUser, claim: Claim) -> None:
