@@ -22,10 +22,15 @@ from pathlib import Path
 
 import numpy as np
 
+from claims import aliases
+
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
 
-MODEL_NAME = "all-MiniLM-L6-v2-onnx-int8@1.0.0"
+# The model and the canonical forms its input is put in (claims.aliases): a vector made
+# under other aliases is as stale as one of another model, and is computed again.
+MODEL = "all-MiniLM-L6-v2-onnx-int8@1.0.0"
+MODEL_NAME = f"{MODEL}+aliases-{aliases.VERSION}"
 DIM = 384
 MODEL_SHA256 = "8199be6f699a395f99f89df973f9dc5285fbcfcdb2ae1a4e1201dab014f3d2a6"
 TOKENIZER = Path(__file__).resolve().parent / "data" / "all-MiniLM-L6-v2.tokenizer.json"
@@ -71,12 +76,13 @@ def _load() -> tuple:
 
 
 def embed(texts: list[str]) -> np.ndarray:
-    """The normalised embeddings of `texts`, one float32 row each, in order."""
+    """The normalised embeddings of `texts`, one float32 row each, in order; each text is
+    put in its canonical form first (claims.aliases.canonical)."""
     out = np.zeros((len(texts), DIM), dtype=np.float32)
     if not texts:
         return out
     tokenizer, session = _load()
-    encodings = tokenizer.encode_batch(list(texts))
+    encodings = tokenizer.encode_batch([aliases.canonical(text) for text in texts])
     # Batches of similar length, so little of each batch is padding.
     order = sorted(range(len(texts)), key=lambda i: len(encodings[i].ids))
     for start in range(0, len(order), BATCH):

@@ -30,7 +30,7 @@ from django.conf import settings
 from django.db import connection, transaction
 from django.db.models import Count, Q
 
-from claims import figures
+from claims import aliases, figures
 from claims.models import Claim, ClaimEmbedding, SimilarClaim, SimilarityWord
 
 # How many candidates one claim brings back from each index before scoring.
@@ -104,7 +104,9 @@ def _number(token: str) -> float | None:
 
 
 def features(text: str) -> Features:
-    tokens = _TOKEN.findall(text)
+    """The content words and figures of a claim, its names and titles in their canonical
+    forms (claims.aliases), so "Islamabad" and "Pakistan" are one word."""
+    tokens = _TOKEN.findall(aliases.canonical(text))
     words: set[str] = set()
     figures: list[Figure] = []
     for i, token in enumerate(tokens):
