@@ -50,6 +50,8 @@ by of only even until without against between both meanwhile inside outside acro
 near beyond via both yet so or nor if although though because whereas the
 """.split())  # noqa: SIM905 (a word list reads better as text)
 # fmt: on
+# What comes before a sentence's first word.
+_SENTENCE_START = '.!?:;"“”‘(—–-'
 
 
 def _ascii(text: str) -> str:
@@ -126,8 +128,10 @@ def _names_a_thing(text: str, start: int, end: int, not_before: frozenset[str]) 
     return bool(before) and before.group(1)[0].isupper() and before.group(1).lower() not in _LINKS
 
 
-def _with_case(found: str, replacement: str) -> str:
-    if found[:1].isupper() and replacement[:1].islower():
+def _with_case(match: re.Match, replacement: str) -> str:
+    """`replacement` with a capital first letter where a sentence begins."""
+    ahead = match.string[: match.start()].rstrip()
+    if replacement[:1].islower() and (not ahead or ahead[-1] in _SENTENCE_START):
         return replacement[0].upper() + replacement[1:]
     return replacement
 
@@ -145,16 +149,16 @@ def canonical(text: str) -> str:
             after = _next_word(match.string, match.end())
             if after.lower() in tables["premier_not_before"]:
                 return found
-        return _with_case(found, lowered[found.lower()])
+        return _with_case(match, lowered[found.lower()])
 
     def capital(match: re.Match) -> str:
         if _names_a_thing(match.string, match.start(), match.end(), tables["capitals_not_before"]):
             return match.group(0)
-        return tables["capitals"][match.group(0)]
+        return _with_case(match, tables["capitals"][match.group(0)])
 
     text = spoken.sub(title, text)
     text = written.sub(lambda m: tables["titles"][m.group(0)], text)
-    text = seats.sub(lambda m: _with_case(m.group(0), tables["seats"][m.group(0)]), text)
+    text = seats.sub(lambda m: _with_case(m, tables["seats"][m.group(0)]), text)
     return capitals.sub(capital, text)
 
 
