@@ -8,9 +8,10 @@ offline switches are set anyway for any library that might look.
 
 Vectors are 384 float32, mean-pooled over the real tokens and L2-normalised, as
 sentence-transformers computes them for this model (cosine >= 0.999 to the fp32 PyTorch
-model on the gold set; see the commit that chose it). They are stored as bytes in
-`claims.ClaimEmbedding` with the model's name: the database is the truth, indexes are
-built from it.
+model on the gold set; see the commit that chose it), of the claim's text in its
+canonical form (claims.aliases: "Islamabad" read as "Pakistan"). They are stored as
+bytes in `claims.ClaimEmbedding` with the model's name, which includes the aliases'
+version: the database is the truth, indexes are built from it.
 """
 
 from __future__ import annotations

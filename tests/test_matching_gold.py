@@ -5,9 +5,10 @@ Prints recall, precision and conflict agreement for each split apart: the first 
 tuned half ("tune") and held-out half ("held"), and the second held-out set ("fresh",
 tests/gold/claim_matching_fresh.py, written before the scorer was fixed), and the third
 ("blind", tests/gold/claim_matching_blind.py, written without reading the scorer and
-before its next change). Asserts floors on "all": tune + held + fresh. The blind split is
-evaluated, printed and not asserted, and its misses are not listed, so that it cannot be
-tuned to: it says how the matcher does on text nobody shaped around it."""
+before its next change). Asserts floors on tune, held and fresh, and on the conflicts of
+"all" (tune + held + fresh). The blind split is evaluated, printed and not asserted, and
+its misses are not listed, so that it cannot be tuned to: it says how the matcher does on
+text nobody shaped around it."""
 
 from __future__ import annotations
 
@@ -140,15 +141,17 @@ def test_gold_set_links_restatements_and_not_near_misses(django_capture_on_commi
         )
     for line in figures["all"]["wrong"]:
         print("  ", line)
-    # The issue's target is 0.9 for both. all-MiniLM-L6-v2 with the figure adjustment and
-    # the threshold chosen on the tuned half reaches the figures printed above (see
-    # README, "Claim matching"): precision near it, recall not on text it was not tuned
-    # on. These floors, a little under what the whole set (tune + held + fresh) reaches,
-    # keep it from getting worse. The blind split is not in "all" and not asserted: it
-    # lowers the conflict agreement (the check below) and a floor on it would invite
-    # tuning to it.
-    assert figures["all"]["recall"] >= 0.75
-    assert figures["all"]["precision"] >= 0.82
+    # The issue's target is 0.9 for both. all-MiniLM-L6-v2 with the aliases, the figure
+    # adjustment and the threshold chosen on the tuned half reaches the figures printed
+    # above (see README, "Claim matching"): near it on held-out text, not yet there.
+    # These floors, a little under what each split reaches (tune 0.966 / 0.903, held
+    # 0.917 / 0.846, fresh 0.786 / 0.880), keep it from getting worse. The blind split
+    # is not in "all" and not asserted: it lowers the conflict agreement (the check
+    # below) and a floor on it would invite tuning to it.
+    floors = {"tune": (0.93, 0.87), "held": (0.87, 0.82), "fresh": (0.75, 0.85)}
+    for split, (recall, precision) in floors.items():
+        assert figures[split]["recall"] >= recall, split
+        assert figures[split]["precision"] >= precision, split
     right, linked = map(int, figures["all"]["conflicts"].split("/"))
-    assert linked >= 58
+    assert linked >= 68
     assert right >= linked - 1
