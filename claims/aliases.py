@@ -47,7 +47,7 @@ _WORD_BEFORE = re.compile(r"([^\W\d_][\w'’]*)\s+$")
 _LINKS = frozenset("""
 in at from to into after before for with since and but then while like unlike when as on
 by of only even until without against between both meanwhile inside outside across around
-near beyond via both yet so or nor if although though because whereas the
+near beyond via yet so or nor if although though because whereas the
 """.split())  # noqa: SIM905 (a word list reads better as text)
 # fmt: on
 # What comes before a sentence's first word.
@@ -101,8 +101,9 @@ def _patterns() -> tuple[re.Pattern, re.Pattern, re.Pattern, re.Pattern]:
     tables = _tables()
     edge_before, edge_after = r"(?<![\w-])", r"(?![\w]|-\w)"
     titles = tables["titles"]
-    spoken = [t for t in titles if not t.isupper()]
-    written = [t for t in titles if t.isupper()]
+    # An abbreviation ("PM", "PMs") is a title only in capitals: "pm" is the time of day.
+    written = [t for t in titles if t[:2].isupper()]
+    spoken = [t for t in titles if t not in written]
     return (
         re.compile(f"{edge_before}(?:{_alternation(spoken)}){edge_after}", re.IGNORECASE),
         re.compile(rf"(?<![\w-])(?<!\d )(?:{_alternation(written)}){edge_after}"),
@@ -136,6 +137,8 @@ def _with_case(match: re.Match, replacement: str) -> str:
     return replacement
 
 
+# A claim is read again as a candidate of each claim it is compared with.
+@lru_cache(maxsize=8192)
 def canonical(text: str) -> str:
     """`text` with capitals and seats of government named by their country and titles of
     one office by one title (see the module's docstring); unchanged when it has none."""

@@ -37,6 +37,7 @@ from tests.factories import ArticleFactory, ClaimFactory
         ("Premier Li arrived.", "Prime minister Li arrived."),
         ("China's Premier Li arrived.", "China's prime minister Li arrived."),
         ("Pakistan's PM shook hands.", "Pakistan's prime minister shook hands."),
+        ("Two former PMs spoke.", "Two former prime ministers spoke."),
         ("He met the Russian leader.", "He met the Russian president."),
         # possessives keep their 's
         ("Moscow's plan", "Russia's plan"),
@@ -76,6 +77,7 @@ def test_names_and_titles_are_put_in_their_canonical_form(text, expected):
         # the time of day, and datelines in capitals
         "at 5 PM",
         "the pm said",
+        "from 2 to 5 pms",
         "MOSCOW, 24 February.",
     ],
 )
