@@ -5,9 +5,12 @@ gunicorn on loopback, against a plain psycopg server serving the same JSON.
     .venv/bin/python bench/http_bench.py postgres://postgres@127.0.0.1:5432/fc_perf_bench
 
 Starts two gunicorn servers with as many sync workers as the machine has cores: the app
-(DEBUG off, settings from the environment as production runs them) on --port, and
-bench/plain_server.py on --port + 1. Every case is requested of both in turn, --runs
-times, one request at a time, a new connection each (gunicorn's sync workers close it);
+(DEBUG off, and the database connections production.env.example ships: CONN_MAX_AGE and
+CONN_HEALTH_CHECKS read from it, so a worker keeps its connection as the plain server
+does; --cache-url for the shared cache the rate limits count in, as production sets
+CACHE_URL) on --port, and bench/plain_server.py on --port + 1. Every case is requested
+of both in turn, --runs times, one request at a time, a new HTTP connection each
+(gunicorn's sync workers close it);
 printed are the medians (and the API's p95). The plain server answers from the SQL a
 person would write for the case; for search the query alone is timed too. The first
 page's bytes are compared (they must be equal) and every case's claim ids. Throughput is
@@ -69,6 +72,19 @@ SEARCHES = [
     "police march Islamabad",  # three words
     "Sharif trade deal percent",  # four
 ]
+
+
+def production_settings(names: tuple[str, ...]) -> dict[str, str]:
+    """The values production.env.example gives `names`: what a deployment runs with."""
+    found = {}
+    for text in (ROOT / "production.env.example").read_text().splitlines():
+        name, sep, value = text.partition("=")
+        if sep and name.strip() in names:
+            found[name.strip()] = value.strip()
+    missing = set(names) - set(found)
+    if missing:
+        sys.exit(f"production.env.example does not set {', '.join(sorted(missing))}")
+    return found
 
 
 def start(cmd: list[str], env: dict, port: int, log: Path) -> subprocess.Popen:
@@ -168,6 +184,11 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=15, help="timed requests per case and server")
     parser.add_argument("--seconds", type=int, default=8, help="each wrk run")
     parser.add_argument(
+        "--cache-url",
+        default=os.environ.get("CACHE_URL", ""),
+        help="the app's CACHE_URL (redis://...; default: $CACHE_URL, else each worker's memory)",
+    )
+    parser.add_argument(
         "--only", default="list,filters,deep,pairs,search,throughput", help="comma-separated groups"
     )
     args = parser.parse_args()
@@ -196,6 +217,10 @@ def main() -> None:
         "API_THROTTLE_ANON": "100000000/min",
         "LOG_LEVEL": "WARNING",
         "FACTCHECK_VAR_DIR": str(var),
+        # Kept connections as production ships them; a new connection a request measures
+        # a configuration nobody runs.
+        **production_settings(("CONN_MAX_AGE", "CONN_HEALTH_CHECKS")),
+        "CACHE_URL": args.cache_url,
     }
     common = ["--workers", str(args.workers), "--worker-class", "sync", "--timeout", "120"]
     api_port, plain_port = args.port, args.port + 1
@@ -217,6 +242,10 @@ def main() -> None:
     print(
         f"gunicorn: {args.workers} sync workers each; API on {api_port}, plain on {plain_port}; "
         f"{args.runs} runs a case; times in ms; load average {os.getloadavg()[0]:.2f}"
+    )
+    print(
+        f"app: CONN_MAX_AGE={env['CONN_MAX_AGE']} CONN_HEALTH_CHECKS={env['CONN_HEALTH_CHECKS']}"
+        f" CACHE_URL={args.cache_url or '(none: memory)'}"
     )
     try:
         first = "/api/v1/claims/?page_size=100"

@@ -34,7 +34,9 @@ COLUMNS = """
     p.id, p.name, p.kind, p.role, u.username,
     v.id, v.summary, v.approved_at, v.correction_note,
     r.id, r.slug, r.label, r.value, r.best_value, r.worst_value, r.colour, r.description,
-    pv.proposed_by_id
+    pv.proposed_by_id, c.is_public, c.under_review_since, w.withdrawal_note, w.withdrawn_at,
+    EXISTS (SELECT 1 FROM reviews_verdictcontribution vc
+             WHERE vc.verdict_id = pv.id AND vc.user_id = %(user)s)
 """
 JOINS = """
       LEFT JOIN claims_article a ON a.id = c.article_id
@@ -44,7 +46,23 @@ JOINS = """
       LEFT JOIN reviews_verdict v ON v.claim_id = c.id AND v.state = 'approved'
       LEFT JOIN reviews_rating r ON r.id = v.rating_id
       LEFT JOIN reviews_verdict pv ON pv.claim_id = c.id AND pv.state = 'proposed'
+      LEFT JOIN LATERAL (
+        SELECT withdrawal_note, withdrawn_at FROM reviews_verdict
+         WHERE claim_id = c.id AND state = 'withdrawn' AND v.id IS NULL
+         ORDER BY withdrawn_at DESC, id DESC LIMIT 1
+      ) w ON true
 """
+# Other publishers' fact checks of the page's claims, best first (for readers of them).
+MATCHES = """
+    SELECT m.claim_id, e.publisher, e.rating_text, e.rating_value, e.best_rating, er.slug,
+           er.label, e.url, e.claim_text, e.review_date, m.score
+      FROM reviews_externalmatch m
+      JOIN reviews_externalfactcheck e ON e.id = m.external_id
+      LEFT JOIN reviews_rating er ON er.id = e.rating_id
+     WHERE m.claim_id = ANY(%s)
+     ORDER BY m.claim_id, m.score DESC, m.id
+"""
+MATCHES_PER_CLAIM = 3
 SEARCH = """(
     c.search_vector @@ websearch_to_tsquery('english', %(q)s)
     OR c.article_id = ANY(ARRAY(
@@ -90,24 +108,33 @@ def user_perms(cur, user_id: int) -> frozenset[str]:
     return _perms[user_id]
 
 
-def actions(perms: frozenset[str], user_id: int, status: str, assignee, proposer) -> list[str]:
-    """reviews.services.available_actions, for one user's permission set."""
+def actions(perms, user_id, status, assignee, proposer, contributed, stands) -> list[str]:
+    """reviews.services.available_actions (the table in reviews/workflow.py), for one
+    user's permission set."""
     out = []
     if status in ("new", "in_review"):
         if "take_claim" in perms and assignee is None:
             out.append("take")
         if "assign_claim" in perms:
             out.append("assign")
-        if "dismiss_claim" in perms:
+        if "dismiss_claim" in perms and not stands:
             out.append("dismiss")
     if status == "dismissed" and "dismiss_claim" in perms:
         out.append("restore")
     if status == "in_review" and assignee == user_id and "propose_verdict" in perms:
         out.append("propose")
-    if status == "proposed" and "review_verdict" in perms and proposer not in (None, user_id):
-        out += ["send_back", "publish"]
+    if status == "proposed":
+        others = proposer not in (None, user_id)
+        if "review_verdict" in perms and others:
+            out.append("send_back")
+        if "propose_verdict" in perms and proposer is not None and proposer == user_id:
+            out.append("withdraw_proposal")
+        if "review_verdict" in perms and others and not contributed:
+            out.append("publish")
     if status == "published" and "reopen_claim" in perms:
         out.append("reopen")
+    if status in ("published", "in_review", "proposed") and "reopen_claim" in perms and stands:
+        out.append("withdraw")
     return out
 
 
@@ -118,11 +145,31 @@ def iso(value: datetime | None) -> str | None:
     return text[:-6] + "Z" if text.endswith("+00:00") else text
 
 
-def row_json(row, perms, user_id) -> dict:
+def checked_by(matches) -> list[dict]:
+    return [
+        {
+            "publisher": publisher,
+            "rating": rating_text
+            or (f"{rating_value:g}/{best:g}" if rating_value is not None else ""),
+            "our_rating": slug,
+            "our_rating_label": label,
+            "url": url,
+            "claim_reviewed": claim_text,
+            "review_date": None if review_date is None else review_date.isoformat(),
+            "score": score,
+        }
+        for (_, publisher, rating_text, rating_value, best, slug, label, url, claim_text,
+             review_date, score) in matches[:MATCHES_PER_CLAIM]  # fmt: skip
+    ]
+
+
+def row_json(row, perms, user_id, matches) -> dict:
     (cid, text, status, version, origin, source_url, s0, s1, cdate, cw, reasons, dup, created,
      updated, assignee_id, aid, url, title, published, oid, oname, odomain, pid, pname, pkind,
      prole, username, vid, summary, approved_at, note, rid, slug, label, value, best, worst,
-     colour, description, proposer) = row  # fmt: skip
+     colour, description, proposer, is_public, under_review_since, withdrawal_note,
+     withdrawn_at, contributed) = row  # fmt: skip
+    stands = bool(is_public and vid is not None)
     return {
         "id": cid,
         "text": text,
@@ -166,8 +213,15 @@ def row_json(row, perms, user_id) -> dict:
             "summary": summary,
             "approved_at": iso(approved_at),
             "correction_note": note,
+            "under_review_since": iso(under_review_since),
         },
-        "actions": actions(perms, user_id, status, assignee_id, proposer),
+        "withdrawn": None
+        if withdrawn_at is None
+        else {"note": withdrawal_note, "withdrawn_at": iso(withdrawn_at)},
+        "checked_by": [] if matches is None else checked_by(matches.get(cid, [])),
+        "actions": actions(
+            perms, user_id, status, assignee_id, proposer, contributed, stands
+        ),
         "created_at": iso(created),
         "updated_at": iso(updated),
     }
@@ -180,7 +234,8 @@ def decode_cursor(value: str) -> tuple[int, str | None]:
 
 def encode_cursor(offset: int, position: str) -> str:
     tokens = {"o": str(offset)} if offset else {}
-    tokens["p"] = position
+    if position is not None:
+        tokens["p"] = position
     return base64.b64encode(urlencode(tokens, doseq=True).encode("ascii")).decode("ascii")
 
 
@@ -267,17 +322,28 @@ def app(environ, start_response):
     cur.execute(sql, args)
     rows = cur.fetchall()
     following = rows[size] if len(rows) > size else None
+    one_cursor = params.get("cursor", [None])[-1]
     rows = rows[:size]
+    matches = None
+    if "view_externalfactcheck" in perms:
+        matches = {}
+        cur.execute(MATCHES, [[row[0] for row in rows]])
+        for match in cur.fetchall():
+            matches.setdefault(match[0], []).append(match)
     next_link = None
     if following is not None:
         # DRF's next cursor: the last row's position, with an offset past rows that share it.
         index = {"id": 0, "created_at": 12, "updated_at": 13}[field]
-        compare, offset, position = str(following[index]), 0, None
+        compare, offset, position, unique = str(following[index]), 0, None, False
         for row in reversed(rows):
             position = str(row[index])
             if position != compare:
+                unique = True
                 break
             offset += 1
+        if not unique:  # the whole page shares one position: step on by the page's length
+            at_offset, at_position = decode_cursor(one_cursor) if one_cursor else (0, None)
+            offset, position = at_offset + size, at_position
         query = {k: v for k, v in params.items() if k != "cursor"}
         query["cursor"] = [encode_cursor(offset, position)]
         host = environ.get("HTTP_HOST", "localhost")
@@ -288,7 +354,7 @@ def app(environ, start_response):
     body = {
         "next": next_link,
         "previous": previous,
-        "results": [row_json(row, perms, user_id) for row in rows],
+        "results": [row_json(row, perms, user_id, matches) for row in rows],
     }
     data = json.dumps(body, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
     start_response(
