@@ -146,21 +146,22 @@ def iso(value: datetime | None) -> str | None:
 
 
 def checked_by(matches) -> list[dict]:
-    return [
-        {
-            "publisher": publisher,
-            "rating": rating_text
-            or (f"{rating_value:g}/{best:g}" if rating_value is not None else ""),
-            "our_rating": slug,
-            "our_rating_label": label,
-            "url": url,
-            "claim_reviewed": claim_text,
-            "review_date": None if review_date is None else review_date.isoformat(),
-            "score": score,
-        }
-        for (_, publisher, rating_text, rating_value, best, slug, label, url, claim_text,
-             review_date, score) in matches[:MATCHES_PER_CLAIM]  # fmt: skip
-    ]
+    shown = []
+    for match in matches[:MATCHES_PER_CLAIM]:
+        _, publisher, said, value, best, slug, label, url, claim_text, reviewed, score = match
+        shown.append(
+            {
+                "publisher": publisher,
+                "rating": said or (f"{value:g}/{best:g}" if value is not None else ""),
+                "our_rating": slug,
+                "our_rating_label": label,
+                "url": url,
+                "claim_reviewed": claim_text,
+                "review_date": None if reviewed is None else reviewed.isoformat(),
+                "score": score,
+            }
+        )
+    return shown
 
 
 def row_json(row, perms, user_id, matches) -> dict:
@@ -219,9 +220,7 @@ def row_json(row, perms, user_id, matches) -> dict:
         if withdrawn_at is None
         else {"note": withdrawal_note, "withdrawn_at": iso(withdrawn_at)},
         "checked_by": [] if matches is None else checked_by(matches.get(cid, [])),
-        "actions": actions(
-            perms, user_id, status, assignee_id, proposer, contributed, stands
-        ),
+        "actions": actions(perms, user_id, status, assignee_id, proposer, contributed, stands),
         "created_at": iso(created),
         "updated_at": iso(updated),
     }
@@ -334,13 +333,13 @@ def app(environ, start_response):
     if following is not None:
         # DRF's next cursor: the last row's position, with an offset past rows that share it.
         index = {"id": 0, "created_at": 12, "updated_at": 13}[field]
-        compare, offset, position, unique = str(following[index]), 0, None, False
-        for row in reversed(rows):
+        compare, position, unique = str(following[index]), None, False
+        offset = 0
+        for offset, row in enumerate(reversed(rows)):  # noqa: B007 - read after the loop
             position = str(row[index])
             if position != compare:
                 unique = True
                 break
-            offset += 1
         if not unique:  # the whole page shares one position: step on by the page's length
             at_offset, at_position = decode_cursor(one_cursor) if one_cursor else (0, None)
             offset, position = at_offset + size, at_position
