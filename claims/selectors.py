@@ -71,6 +71,52 @@ def claims_for_list(user) -> QuerySet[Claim]:
     )
 
 
+# A claim's own columns in a list's row (claim_rows), then what it shows of its article,
+# outlet, claimant and assignee.
+CLAIM_COLUMNS = (
+    "id",
+    "text",
+    "status",
+    "version",
+    "origin",
+    "article_id",
+    "source_url",
+    "span_start",
+    "span_end",
+    "claimant_id",
+    "claim_date",
+    "checkworthiness",
+    "checkworthiness_reasons",
+    "assignee_id",
+    "duplicate_of_id",
+    "is_public",
+    "under_review_since",
+    "created_at",
+    "updated_at",
+)
+CLAIM_ROW_FIELDS = (
+    *CLAIM_COLUMNS,
+    "article__url",
+    "article__title",
+    "article__published",
+    "article__outlet_id",
+    "article__outlet__name",
+    "article__outlet__domain",
+    "claimant__name",
+    "claimant__kind",
+    "claimant__role",
+    "assignee__username",
+)
+
+
+def claim_rows(claims: QuerySet[Claim]) -> QuerySet[dict]:
+    """What a list of claims shows about each (CLAIM_ROW_FIELDS), as dicts, in one query
+    however long the list: the API's claim list reads its page this way, since building
+    the model instances of 100 claims with their article, outlet, claimant and assignee
+    cost more than the query."""
+    return claims.values(*CLAIM_ROW_FIELDS)
+
+
 # -- search -------------------------------------------------------------------------------
 
 

@@ -227,7 +227,8 @@ FACTCHECK_TRUSTED_PROXIES = env.int("FACTCHECK_TRUSTED_PROXIES", default=0)
 # until the cool-off has passed.
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
-    "django.contrib.auth.backends.ModelBackend",
+    # Django's, reading a user's permissions in one query.
+    "factcheck.auth_backend.ModelBackend",
 ]
 AXES_FAILURE_LIMIT = env.int("FACTCHECK_LOGIN_FAILURE_LIMIT", default=5)
 AXES_COOLOFF_TIME = timedelta(minutes=env.float("FACTCHECK_LOGIN_COOLOFF_MINUTES", default=15))

@@ -27,7 +27,7 @@ from claims.models import Claim, Claimant, SimilarClaim
 from reviews import services
 from reviews.api.serializers import ClaimSerializer
 from reviews.api.views import claim_list_queryset
-from reviews.models import Transition, Verdict
+from reviews.models import ExternalFactCheck, ExternalMatch, Transition, Verdict
 from tests.conftest import client_for
 from tests.factories import (
     ArticleFactory,
@@ -944,6 +944,62 @@ def test_fast_claim_representation_equals_the_declared_fields(world, role, reque
         serializer = ClaimSerializer(context={"request": http})
         generic = serializers.ModelSerializer.to_representation(serializer, claim)
         assert serializer.to_representation(claim) == json.loads(json.dumps(generic))
+
+
+@pytest.fixture
+def every_kind_of_claim(world, reviewer, editor, other_editor):
+    """Beside the world's claims: a proposal the editor wrote part of, a reopened claim
+    whose verdict stands, a withdrawn one, and one matched to another publisher's check."""
+    rating = world["rating"]
+    proposed = ClaimFactory()
+    services.take(claim_id=proposed.pk, actor=reviewer)
+    EvidenceFactory(claim=proposed, added_by=reviewer)
+    services.save_verdict_draft(
+        claim_id=proposed.pk, actor=reviewer, rating=rating, summary="W.", rationale="C."
+    )
+    services.save_verdict_draft(
+        claim_id=proposed.pk, actor=editor, rating=rating, summary="Wrong.", rationale="C."
+    )
+    services.propose(claim_id=proposed.pk, actor=reviewer)
+    reopened = publish(ClaimFactory(), reviewer=reviewer, editor=other_editor, rating=rating)
+    services.reopen(claim_id=reopened.pk, actor=editor, reason="A new figure.")
+    withdrawn = publish(ClaimFactory(), reviewer=reviewer, editor=other_editor, rating=rating)
+    services.withdraw(claim_id=withdrawn.pk, actor=editor, note="The source was forged.")
+    external = ExternalFactCheck.objects.create(
+        url="https://checks.example/1",
+        publisher="Other Checks",
+        claim_text="The same claim.",
+        rating_value=1,
+        best_rating=5,
+        rating=rating,
+        source=ExternalFactCheck.Source.FEED,
+    )
+    ExternalMatch.objects.create(claim_id=world["published"], external=external, score=0.75)
+    return [proposed.pk, reopened.pk, withdrawn.pk]
+
+
+@pytest.mark.parametrize("role", ["anonymous", "reviewer", "editor", "other_editor"])
+def test_the_list_writes_each_claim_as_its_own_page_does(every_kind_of_claim, role, request):
+    # The list builds its page from rows (reviews.api.rows), a claim's page from the
+    # instance: the same bytes for each claim, verdict, withdrawal, matches and actions.
+    user = None if role == "anonymous" else request.getfixturevalue(role)
+    client = client_for(user)
+    listed = client.get("/api/v1/claims/", {"page_size": 100}).json()["results"]
+    assert len(listed) == (3 if role == "anonymous" else Claim.objects.count())
+    for row in listed:
+        assert client.get(f"/api/v1/claims/{row['id']}/").json() == row
+    kinds = {row["id"]: row for row in listed}
+    if role == "editor":
+        proposed, reopened, withdrawn = every_kind_of_claim
+        assert "publish" not in kinds[proposed]["actions"]  # they wrote part of it
+        assert "send_back" in kinds[proposed]["actions"]
+        assert "withdraw" in kinds[reopened]["actions"]
+        assert "dismiss" not in kinds[reopened]["actions"]
+        assert kinds[withdrawn]["withdrawn"]["note"] == "The source was forged."
+        assert kinds[reopened]["verdict"]["under_review_since"] is not None
+    if role in ("editor", "other_editor"):
+        (match,) = [row for row in listed if row["checked_by"]]
+        assert match["checked_by"][0]["rating"] == "1/5"
 
 
 def test_a_refused_edit_leaves_no_new_claimant_behind(world, reviewer):

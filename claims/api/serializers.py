@@ -11,7 +11,7 @@ from rest_framework import serializers
 
 from claims import figures
 from claims.models import Article, Claim, Claimant, Outlet, SimilarClaim
-from claims.selectors import is_staff_member
+from claims.selectors import CLAIM_COLUMNS, is_staff_member
 from factcheck.api_input import StrictSerializer, read_only
 
 User = get_user_model()
@@ -137,8 +137,11 @@ class ClaimSerializer(serializers.ModelSerializer):
 
     The declared fields define the schema and the generic representation; the list of
     claims is the API's hot path, so `to_representation` builds the same dict directly
-    (DRF's per-field machinery costs several times the database work on a page of 100).
-    tests/test_api.py pins the two to be equal.
+    (DRF's per-field machinery costs several times the database work on a page of 100),
+    from a row as `claims.selectors.claim_rows` reads it: a list passes those rows (no
+    model instances: a page of 100 claims with their articles, outlets, claimants and
+    assignees is 500 of them), one claim is first turned into that row (`row_of`).
+    tests/test_api.py pins both to equal the generic representation.
     """
 
     article = ArticleSummarySerializer(allow_null=True)
@@ -173,6 +176,11 @@ class ClaimSerializer(serializers.ModelSerializer):
         request = self.context.get("request")
         return request is not None and is_staff_member(request.user)
 
+    @cached_property
+    def tz(self):
+        # Asked once a page: the current time zone is a context-local lookup.
+        return timezone.get_current_timezone()
+
     @extend_schema_field(UserRefSerializer(allow_null=True))
     def get_assignee(self, claim: Claim):
         # Who works on what is the desk's business, not the public's.
@@ -180,51 +188,80 @@ class ClaimSerializer(serializers.ModelSerializer):
             return None
         return {"id": claim.assignee.pk, "username": claim.assignee.get_username()}
 
-    def extra_representation(self, claim: Claim) -> dict:
+    def row_of(self, claim: Claim) -> dict:
+        """The claim as the row `claims.selectors.claim_rows` reads for it."""
+        article = claim.article
+        outlet = article.outlet if article is not None else None
+        claimant = claim.claimant
+        shown = claim.assignee_id is not None and self._reader_is_staff
+        assignee = claim.assignee if shown else None
+        return {
+            **{name: getattr(claim, name) for name in CLAIM_COLUMNS},
+            "article__url": article.url if article else None,
+            "article__title": article.title if article else None,
+            "article__published": article.published if article else None,
+            "article__outlet_id": article.outlet_id if article else None,
+            "article__outlet__name": outlet.name if outlet else None,
+            "article__outlet__domain": outlet.domain if outlet else None,
+            "claimant__name": claimant.name if claimant else None,
+            "claimant__kind": claimant.kind if claimant else None,
+            "claimant__role": claimant.role if claimant else None,
+            "assignee__username": assignee.get_username() if assignee else None,
+        }
+
+    def extra_representation(self, row: dict) -> dict:
         """Fields a subclass adds, written after `duplicate_of` (see reviews.api)."""
         return {}
 
-    def to_representation(self, claim: Claim) -> dict:
-        tz = timezone.get_current_timezone()
-        article = claim.article
-        if article is not None:
-            outlet = article.outlet
+    def to_representation(self, claim: Claim | dict) -> dict:
+        row = claim if isinstance(claim, dict) else self.row_of(claim)
+        tz = self.tz
+        article = None
+        if row["article_id"] is not None:
+            outlet_id = row["article__outlet_id"]
             article = {
-                "id": article.pk,
-                "url": article.url,
-                "title": article.title,
+                "id": row["article_id"],
+                "url": row["article__url"],
+                "title": row["article__title"],
                 "outlet": None
-                if outlet is None
-                else {"id": outlet.pk, "name": outlet.name, "domain": outlet.domain},
-                "published": _date(article.published),
+                if outlet_id is None
+                else {
+                    "id": outlet_id,
+                    "name": row["article__outlet__name"],
+                    "domain": row["article__outlet__domain"],
+                },
+                "published": _date(row["article__published"]),
             }
-        claimant = claim.claimant
-        if claimant is not None:
+        claimant = None
+        if row["claimant_id"] is not None:
             claimant = {
-                "id": claimant.pk,
-                "name": claimant.name,
-                "kind": claimant.kind,
-                "role": claimant.role,
+                "id": row["claimant_id"],
+                "name": row["claimant__name"],
+                "kind": row["claimant__kind"],
+                "role": row["claimant__role"],
             }
+        assignee = None
+        if row["assignee_id"] is not None and self._reader_is_staff:
+            assignee = {"id": row["assignee_id"], "username": row["assignee__username"]}
         return {
-            "id": claim.pk,
-            "text": claim.text,
-            "status": claim.status,
-            "version": claim.version,
-            "origin": claim.origin,
+            "id": row["id"],
+            "text": row["text"],
+            "status": row["status"],
+            "version": row["version"],
+            "origin": row["origin"],
             "article": article,
-            "source_url": claim.source_url,
-            "span_start": claim.span_start,
-            "span_end": claim.span_end,
+            "source_url": row["source_url"],
+            "span_start": row["span_start"],
+            "span_end": row["span_end"],
             "claimant": claimant,
-            "claim_date": _date(claim.claim_date),
-            "checkworthiness": claim.checkworthiness,
-            "checkworthiness_reasons": claim.checkworthiness_reasons,
-            "assignee": self.get_assignee(claim),
-            "duplicate_of": claim.duplicate_of_id,
-            **self.extra_representation(claim),
-            "created_at": _datetime(claim.created_at, tz),
-            "updated_at": _datetime(claim.updated_at, tz),
+            "claim_date": _date(row["claim_date"]),
+            "checkworthiness": row["checkworthiness"],
+            "checkworthiness_reasons": row["checkworthiness_reasons"],
+            "assignee": assignee,
+            "duplicate_of": row["duplicate_of_id"],
+            **self.extra_representation(row),
+            "created_at": _datetime(row["created_at"], tz),
+            "updated_at": _datetime(row["updated_at"], tz),
         }
 
 

@@ -14,6 +14,7 @@ from claims.models import Claim
 from claims.selectors import is_staff_member
 from factcheck.api_input import StrictSerializer, read_only
 from reviews import services
+from reviews.api import rows
 from reviews.external_matching import checked_by
 from reviews.models import (
     Evidence,
@@ -91,76 +92,97 @@ class ClaimSerializer(claims_serializers.ClaimSerializer):
             *claims_serializers.ClaimSerializer.Meta.fields[-2:],
         ]
 
+    # The getters serve the generic representation (the schema, and the test that pins
+    # `to_representation` to it); the page itself is written from rows below.
     @extend_schema_field(CheckedBySerializer(many=True))
     def get_checked_by(self, claim: Claim):
         """Other publishers' fact checks of what this claim states (for readers of the
         external fact checks; uses the view's prefetch of `external_matches`)."""
-        if "may_see_external" not in self.context:
-            request = self.context.get("request")
-            user = getattr(request, "user", None)
-            self.context["may_see_external"] = bool(
-                user and user.has_perm("reviews.view_externalfactcheck")
-            )
-        if not self.context["may_see_external"]:
-            return []
-        return checked_by(list(claim.external_matches.all()))
+        return self._checked_by(self.row_of(claim))
 
     @extend_schema_field(PublishedVerdictSerializer(allow_null=True))
     def get_verdict(self, claim: Claim):
         """The approved verdict (uses the view's verdict prefetch)."""
-        approved = [v for v in claim.verdicts.all() if v.state == Verdict.State.APPROVED]
-        if not approved:
-            return None
-        verdict, rating = approved[0], approved[0].rating
-        return {
-            "id": verdict.pk,
-            "rating": {
-                "id": rating.pk,
-                "slug": rating.slug,
-                "label": rating.label,
-                "value": rating.value,
-                "best_value": rating.best_value,
-                "worst_value": rating.worst_value,
-                "colour": rating.colour,
-                "description": rating.description,
-            },
-            "summary": verdict.summary,
-            "approved_at": _datetime(verdict.approved_at),
-            "correction_note": verdict.correction_note,
-            "under_review_since": _datetime(claim.under_review_since),
-        }
+        return self._verdict(self.row_of(claim))
 
     @extend_schema_field(WithdrawalSerializer(allow_null=True))
     def get_withdrawn(self, claim: Claim):
         """The public note of a withdrawn verdict, when no verdict stands."""
-        verdicts = claim.verdicts.all()
-        if any(v.state == Verdict.State.APPROVED for v in verdicts):
-            return None
-        withdrawn = [v for v in verdicts if v.state == Verdict.State.WITHDRAWN]
-        if not withdrawn:
-            return None
-        last = max(withdrawn, key=lambda v: (v.withdrawn_at, v.pk))
-        return {"note": last.withdrawal_note, "withdrawn_at": _datetime(last.withdrawn_at)}
+        return self._withdrawn(self.row_of(claim))
 
     @extend_schema_field(serializers.ListField(child=serializers.CharField()))
     def get_actions(self, claim: Claim) -> list[str]:
-        return self._actions(claim)
+        return self._actions(self.row_of(claim)["facts"])
+
+    @cached_property
+    def may_see_external(self) -> bool:
+        request = self.context.get("request")
+        return may_see_external(getattr(request, "user", None))
 
     @cached_property
     def _actions(self):
         # One serializer writes every row of a page: ask for the reader's rights once.
         request = self.context.get("request")
         if request is None or not request.user.is_authenticated:
-            return lambda claim: []
+            return lambda facts: []
         return services.actions_checker(request.user)
 
-    def extra_representation(self, claim: Claim) -> dict:
+    def row_of(self, claim: Claim) -> dict:
+        return rows.attach_to_claim(
+            super().row_of(claim), claim, with_matches=self.may_see_external
+        )
+
+    def _checked_by(self, row: dict) -> list[dict]:
+        return checked_by(row["external_matches"]) if self.may_see_external else []
+
+    def _verdict(self, row: dict) -> dict | None:
+        approved = [v for v in row["verdicts"] if v["state"] == Verdict.State.APPROVED]
+        if not approved:
+            return None
+        verdict, tz = approved[0], self.tz
         return {
-            "verdict": self.get_verdict(claim),
-            "withdrawn": self.get_withdrawn(claim),
-            "checked_by": self.get_checked_by(claim),
-            "actions": self.get_actions(claim),
+            "id": verdict["id"],
+            "rating": {
+                "id": verdict["rating_id"],
+                "slug": verdict["rating__slug"],
+                "label": verdict["rating__label"],
+                "value": verdict["rating__value"],
+                "best_value": verdict["rating__best_value"],
+                "worst_value": verdict["rating__worst_value"],
+                "colour": verdict["rating__colour"],
+                "description": verdict["rating__description"],
+            },
+            "summary": verdict["summary"],
+            "approved_at": _datetime(verdict["approved_at"], tz),
+            "correction_note": verdict["correction_note"],
+            "under_review_since": _datetime(row["under_review_since"], tz),
         }
+
+    def _withdrawn(self, row: dict) -> dict | None:
+        verdicts = row["verdicts"]
+        if any(v["state"] == Verdict.State.APPROVED for v in verdicts):
+            return None
+        withdrawn = [v for v in verdicts if v["state"] == Verdict.State.WITHDRAWN]
+        if not withdrawn:
+            return None
+        last = max(withdrawn, key=lambda v: (v["withdrawn_at"], v["id"]))
+        return {
+            "note": last["withdrawal_note"],
+            "withdrawn_at": _datetime(last["withdrawn_at"], self.tz),
+        }
+
+    def extra_representation(self, row: dict) -> dict:
+        return {
+            "verdict": self._verdict(row),
+            "withdrawn": self._withdrawn(row),
+            "checked_by": self._checked_by(row),
+            "actions": self._actions(row["facts"]),
+        }
+
+
+def may_see_external(user) -> bool:
+    """May `user` read other publishers' fact checks (a claim's `checked_by`)?"""
+    return bool(user and user.has_perm("reviews.view_externalfactcheck"))
 
 
 class ClaimUpdateSerializer(claims_serializers.ClaimUpdateSerializer):

@@ -9,8 +9,6 @@ claims.selectors.visible_claims, which every queryset here starts from.
 
 from __future__ import annotations
 
-from collections import defaultdict
-
 from django.db import transaction
 from django.db.models import Exists, OuterRef, Prefetch, Q
 from django.http import Http404
@@ -23,7 +21,7 @@ from claims.api import views as claims_views
 from claims.api.permissions import DeskMember, ReadPublicWriteDesk
 from claims.api.views import CLAIM_ID, ClaimChildMixin
 from claims.models import Claim
-from claims.selectors import claims_for_list, is_staff_member
+from claims.selectors import claim_rows, claims_for_list, is_staff_member
 from factcheck.api import (
     ETAG_HEADER,
     IF_MATCH,
@@ -34,6 +32,7 @@ from factcheck.api import (
     expected_version,
 )
 from reviews import services
+from reviews.api import rows
 from reviews.api.filters import ClaimFilter
 from reviews.api.serializers import (
     CLAIM_REVIEW_SCHEMA,
@@ -47,16 +46,15 @@ from reviews.api.serializers import (
     TransitionSerializer,
     VerdictInputSerializer,
     VerdictSerializer,
+    may_see_external,
 )
 from reviews.claimreview import claim_review
 from reviews.external_matching import matches_prefetch
 from reviews.models import (
     Evidence,
-    ExternalMatch,
     Rating,
     Transition,
     Verdict,
-    VerdictContribution,
 )
 from reviews.selectors import claims_for_claimreview
 
@@ -74,59 +72,16 @@ def claim_list_queryset(user):
     )
 
 
-def attach_verdicts(claims: list[Claim]) -> list[Claim]:
-    """Load a page's verdicts (and its matches to other publishers' fact checks) in one
-    query each and hand each claim its own.
-
-    This is what prefetch_related stores, without the queryset it builds per claim (a
-    third of the cost of a page of 100); `claim.verdicts.all()`, which the serializer
-    and services.available_actions read, then returns the list. The query-count tests
-    would catch a Django that stopped reading it.
-    """
-    by_claim: dict[int, list[Verdict]] = defaultdict(list)
-    matched: dict[int, list[ExternalMatch]] = defaultdict(list)
-    if claims:
-        for match in matches_prefetch().queryset.filter(
-            claim_id__in=[claim.pk for claim in claims]
-        ):
-            matched[match.claim_id].append(match)
-        verdicts = (
-            Verdict.objects.filter(claim_id__in=[claim.pk for claim in claims])
-            .select_related("rating")
-            .defer("rationale")
-            .order_by("id")
-        )
-        for verdict in verdicts:
-            by_claim[verdict.claim_id].append(verdict)
-        _attach_contributions(
-            [v for vs in by_claim.values() for v in vs if v.state == Verdict.State.PROPOSED]
-        )
-    for claim in claims:
-        claim._prefetched_objects_cache = {
-            "verdicts": by_claim[claim.pk],
-            "external_matches": matched[claim.pk],
-        }
-    return claims
-
-
-def _attach_contributions(proposed: list[Verdict]) -> None:
-    """Who wrote each proposed verdict, which the four-eyes rule of `publish` reads for
-    the actions open to the reader: one query, and only on a page with a proposal."""
-    if not proposed:
-        return
-    by_verdict: dict[int, list[VerdictContribution]] = defaultdict(list)
-    for contribution in VerdictContribution.objects.filter(verdict__in=proposed):
-        by_verdict[contribution.verdict_id].append(contribution)
-    for verdict in proposed:
-        verdict._prefetched_objects_cache = {"contributions": by_verdict[verdict.pk]}
-
-
 class ClaimPageMixin:
-    """Claim lists: the page first, then its verdicts in one query."""
+    """Claim lists: the page as rows (claims.selectors.claim_rows, no model instances),
+    then its verdicts and matches in one query each (reviews.api.rows)."""
 
     def paginate_queryset(self, queryset):
-        page = super().paginate_queryset(queryset.prefetch_related(None))
-        return None if page is None else attach_verdicts(page)
+        page = super().paginate_queryset(claim_rows(queryset.prefetch_related(None)))
+        if page is None:
+            return None
+        user = self.request.user
+        return rows.attach_to_rows(page, reader=user, with_matches=may_see_external(user))
 
 
 @extend_schema_view(

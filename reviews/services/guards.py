@@ -18,12 +18,6 @@ from reviews.workflow import WORKFLOW, Step
 Status = Claim.Status
 
 
-def _proposer(claim: Claim) -> int | None:
-    """Who proposed the claim's proposed verdict (from the prefetched `verdicts`)."""
-    proposed = _proposed(claim)
-    return proposed.proposed_by_id if proposed else None
-
-
 def _proposed(claim: Claim) -> Verdict | None:
     proposed = [v for v in claim.verdicts.all() if v.state == Verdict.State.PROPOSED]
     return proposed[0] if proposed else None
@@ -34,6 +28,56 @@ def contributed(user: AbstractBaseUser, verdict: Verdict) -> bool:
     return any(c.user_id == user.pk for c in verdict.contributions.all())
 
 
+class ClaimFacts:
+    """What the table's guards read of a claim, from the claim itself: its verdicts (the
+    prefetched ones where present) are read only when a guard asks."""
+
+    __slots__ = ("assignee_id", "claim", "status")
+
+    def __init__(self, claim: Claim):
+        self.claim = claim
+        self.status = claim.status
+        self.assignee_id = claim.assignee_id
+
+    def stands(self) -> bool:
+        """Does a published verdict stand?"""
+        claim = self.claim
+        if not claim.is_public:
+            return False
+        return any(v.state == Verdict.State.APPROVED for v in claim.verdicts.all())
+
+    def proposer_id(self) -> int | None:
+        proposed = _proposed(self.claim)
+        return proposed.proposed_by_id if proposed else None
+
+    def contributed(self, user: AbstractBaseUser) -> bool:
+        """Did `user` write part of the proposed verdict?"""
+        proposed = _proposed(self.claim)
+        return proposed is not None and contributed(user, proposed)
+
+
+@dataclass(frozen=True, slots=True)
+class RowFacts:
+    """What the table's guards read of a claim, as a list read it already for one reader
+    (the API's claim list builds its rows without model instances: reviews.api.rows)."""
+
+    status: str
+    assignee_id: int | None
+    published_verdict_stands: bool
+    proposed_by: int | None
+    # Whether the reader the row was read for wrote part of the proposed verdict.
+    reader_contributed: bool
+
+    def stands(self) -> bool:
+        return self.published_verdict_stands
+
+    def proposer_id(self) -> int | None:
+        return self.proposed_by
+
+    def contributed(self, user: AbstractBaseUser) -> bool:
+        return self.reader_contributed
+
+
 def is_open_to(step: Step, user: AbstractBaseUser, claim: Claim) -> bool:
     """May `user` take `step` on `claim` now, as far as the table's guards tell?
 
@@ -41,35 +85,28 @@ def is_open_to(step: Step, user: AbstractBaseUser, claim: Claim) -> bool:
     when the step is taken."""
     if claim.status not in step.sources or not has_perm(user, step.permission):
         return False
-    return _open_by_claim(step, user, claim)
+    return _open(step, user, ClaimFacts(claim))
 
 
-def _open_by_claim(step: Step, user: AbstractBaseUser, claim: Claim) -> bool:
+def _open(step: Step, user: AbstractBaseUser, facts: ClaimFacts | RowFacts) -> bool:
     """The guards of `step` that depend on the claim, the permission aside."""
-    if claim.status not in step.sources:
+    if facts.status not in step.sources:
         return False
-    if step.unassigned_only and claim.assignee_id is not None:
+    if step.unassigned_only and facts.assignee_id is not None:
         return False
-    if step.assignee_only and claim.assignee_id != user.pk:
+    if step.assignee_only and facts.assignee_id != user.pk:
         return False
     if step.four_eyes:
-        proposed = _proposed(claim)
-        if proposed is None or proposed.proposed_by_id == user.pk:
+        proposer = facts.proposer_id()
+        if proposer is None or proposer == user.pk:
             return False
-        if step.four_eyes_contributors and contributed(user, proposed):
+        if step.four_eyes_contributors and facts.contributed(user):
             return False
-    if step.proposer_only and _proposer(claim) != user.pk:
+    if step.proposer_only and facts.proposer_id() != user.pk:
         return False
-    if step.needs_published_verdict and not _stands(claim):
+    if step.needs_published_verdict and not facts.stands():
         return False
-    return not (step.refused_with_published_verdict and _stands(claim))
-
-
-def _stands(claim: Claim) -> bool:
-    """Does a published verdict stand (from the prefetched `verdicts` where present)?"""
-    if not claim.is_public:
-        return False
-    return any(v.state == Verdict.State.APPROVED for v in claim.verdicts.all())
+    return not (step.refused_with_published_verdict and facts.stands())
 
 
 def available_actions(user: AbstractBaseUser, claim: Claim) -> list[str]:
@@ -79,13 +116,17 @@ def available_actions(user: AbstractBaseUser, claim: Claim) -> list[str]:
     return [action for action, step in WORKFLOW.items() if is_open_to(step, user, claim)]
 
 
-def actions_checker(user: AbstractBaseUser) -> Callable[[Claim], list[str]]:
-    """`available_actions` for a list of claims: the user's permissions are asked once,
-    not for every claim (a tenth of the cost of a page of 100)."""
+def actions_checker(
+    user: AbstractBaseUser,
+) -> Callable[[Claim | ClaimFacts | RowFacts], list[str]]:
+    """`available_actions` for a list of claims (or of their facts): the user's
+    permissions are asked once, not for every claim (a tenth of the cost of a page of
+    100)."""
     steps = [(a, step) for a, step in WORKFLOW.items() if has_perm(user, step.permission)]
 
-    def actions(claim: Claim) -> list[str]:
-        return [action for action, step in steps if _open_by_claim(step, user, claim)]
+    def actions(claim: Claim | ClaimFacts | RowFacts) -> list[str]:
+        facts = claim if isinstance(claim, ClaimFacts | RowFacts) else ClaimFacts(claim)
+        return [action for action, step in steps if _open(step, user, facts)]
 
     return actions
 
@@ -141,9 +182,9 @@ def begin(
         raise NotPermitted(step.four_eyes_contributors, claim=claim)
     if step.proposer_only and proposed.proposed_by_id != actor.pk:
         raise NotPermitted(step.proposer_only, claim=claim)
-    if step.needs_published_verdict and not _stands(claim):
+    if step.needs_published_verdict and not ClaimFacts(claim).stands():
         raise WorkflowError(step.needs_published_verdict, claim=claim)
-    if step.refused_with_published_verdict and _stands(claim):
+    if step.refused_with_published_verdict and ClaimFacts(claim).stands():
         raise WorkflowError(step.refused_with_published_verdict, claim=claim)
     if step.comment_required:
         comment = require_text(comment, step.comment_required, claim)
