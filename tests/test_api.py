@@ -5,7 +5,7 @@ with the page."""
 from __future__ import annotations
 
 import json
-from datetime import datetime
+from datetime import datetime, timedelta
 
 import pytest
 from django.conf import settings
@@ -306,6 +306,32 @@ def test_created_filters_take_whole_days_in_the_current_time_zone(editor, settin
     assert ids(created_after="2026-02-24", created_before="2026-02-24") == {late.pk}
     # The last day there is: no day after it to stop before, and no 500.
     assert ids(created_before="9999-12-31") == {late.pk, early.pk}
+
+
+def test_created_before_finds_every_match_whatever_the_order_of_their_ids(editor):
+    # On PostgreSQL the default order walks down from the newest id created in the range
+    # (claims.api.filters); ids need not go with creation time: the newest claim here was
+    # created first.
+    claims = ClaimFactory.create_batch(40)
+    start = timezone.make_aware(datetime(2025, 1, 1))
+    old = [*claims[:8], claims[-1]]
+    for day, claim in enumerate(claims):
+        when = start + timedelta(days=10 + day if claim not in old else old.index(claim))
+        Claim.objects.filter(pk=claim.pk).update(created_at=when)
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE claims_claim")  # the planner's estimate picks the shape
+    client = client_for(editor)
+    for params, expected in (
+        ({"created_before": "2025-01-09"}, old),
+        ({"created_after": "2025-01-03", "created_before": "2025-01-09"}, old[2:]),
+    ):
+        found, url = [], "/api/v1/claims/"
+        query = {**params, "page_size": 4}
+        while url:
+            page = client.get(url, query).json()
+            found += [row["id"] for row in page["results"]]
+            url, query = page["next"], None
+        assert found == sorted((c.pk for c in expected), reverse=True), params
 
 
 def test_the_status_filter_reads_a_page_without_distinct(world, editor):

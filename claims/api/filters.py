@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import json
 from datetime import date, datetime, time, timedelta
 
 from django import forms
+from django.db import connection
+from django.db.models import F, Max
 from django.utils import timezone
 from django_filters import rest_framework as filters
 
@@ -61,11 +64,47 @@ class ClaimFilter(filters.FilterSet):
     def filter_created_before(self, queryset, name, value):
         if value >= date.max:  # the day after it is not a date: no upper bound
             return queryset
-        return queryset.filter(created_at__lt=_start_of(value + timedelta(days=1)))
+        end = _start_of(value + timedelta(days=1))
+        queryset = queryset.filter(created_at__lt=end)
+        if connection.vendor != "postgresql" or self.request is None:
+            return queryset
+        if self.request.query_params.get("ordering", "-id") != "-id":
+            return queryset  # other orders have their own indexes, or find the range at once
+        created = Claim.objects.filter(created_at__lt=end)
+        after = self.form.cleaned_data.get("created_after")
+        if after:
+            created = created.filter(created_at__gte=_start_of(after))
+        return _from_the_newest_of(queryset, created)
 
 
 def _start_of(day: date) -> datetime:
     return timezone.make_aware(datetime.combine(day, time.min))
+
+
+# `created_before` under the default order, newest id first. PostgreSQL walks the primary
+# key from the newest claim until a page of matches turns up, expecting them spread evenly
+# over the ids; but ids go with creation time, so for a day in the past the walk reads
+# every claim created since (1.0 s warm, 4.4 s cold for the 168,142 claims before June 2024
+# at 1,000,000). No matching claim has an id above the newest id created in the range:
+# that bound, read from the index on (created_at, id) alone, starts the walk where the
+# matches are, whatever the ids' order. Reading it costs an index entry per claim of the
+# range, a quarter of what the walk pays per claim it passes, so a range the planner expects
+# to hold most claims keeps the plain walk, which then passes few.
+WALK_ALONE_SHARE = 0.8
+
+
+def _planned_rows(queryset) -> float:
+    (plan,) = json.loads(queryset.explain(format="json"))
+    return plan["Plan"]["Plan Rows"]
+
+
+def _from_the_newest_of(queryset, created):
+    """`queryset` (a subset of `created`) walked from the newest id in `created` down."""
+    if _planned_rows(created) > WALK_ALONE_SHARE * _planned_rows(Claim.objects.all()):
+        return queryset
+    # id + 0: the largest id read from the range's index entries, not by the walk again.
+    newest = created.aggregate(newest=Max(F("id") + 0))["newest"]
+    return queryset.none() if newest is None else queryset.filter(pk__lte=newest)
 
 
 class ArticleFilter(filters.FilterSet):
