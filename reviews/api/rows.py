@@ -15,7 +15,7 @@ from collections import defaultdict
 from django.db.models import Exists, OuterRef
 
 from reviews.external_matching import matches_prefetch
-from reviews.models import Verdict, VerdictContribution
+from reviews.models import ExternalMatch, Verdict, VerdictContribution
 from reviews.services.guards import ClaimFacts, RowFacts
 
 APPROVED, PROPOSED = Verdict.State.APPROVED.value, Verdict.State.PROPOSED.value
@@ -40,6 +40,12 @@ VERDICT_ROW_FIELDS = (
     "rating__colour",
     "rating__description",
 )
+
+
+def with_has_matches(claims):
+    """`claims` saying of each (`has_matches`, read with the page's rows) whether other
+    publishers' fact checks match it, so a page without any (most pages) asks for none."""
+    return claims.annotate(has_matches=Exists(ExternalMatch.objects.filter(claim=OuterRef("pk"))))
 
 
 def verdict_row(verdict: Verdict) -> dict:
@@ -69,13 +75,15 @@ def facts_of(row: dict, verdicts: list[dict]) -> RowFacts:
 def attach_to_rows(rows: list[dict], *, reader, with_matches: bool) -> list[dict]:
     """Give each row of a page its `verdicts` (rows, oldest first, each saying whether
     `reader` wrote part of it), `external_matches` (when the reader may see them) and
-    `facts` for the guards: a query for the page's verdicts and one for its matches."""
+    `facts` for the guards: a query for the page's verdicts, and one for its matches
+    when a row says it `has_matches` (with_has_matches)."""
     ids = [row["id"] for row in rows]
     verdicts: dict[int, list[dict]] = defaultdict(list)
     matched: dict[int, list] = defaultdict(list)
     if ids:
-        if with_matches:
-            for match in matches_prefetch().queryset.filter(claim_id__in=ids):
+        matching = [row["id"] for row in rows if row.get("has_matches")]
+        if with_matches and matching:
+            for match in matches_prefetch().queryset.filter(claim_id__in=matching):
                 matched[match.claim_id].append(match)
         mine = VerdictContribution.objects.filter(verdict=OuterRef("pk"), user_id=reader.pk)
         page_verdicts = (

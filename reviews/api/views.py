@@ -74,14 +74,19 @@ def claim_list_queryset(user):
 
 class ClaimPageMixin:
     """Claim lists: the page as rows (claims.selectors.claim_rows, no model instances),
-    then its verdicts and matches in one query each (reviews.api.rows)."""
+    then its verdicts in one query, and its matches in another when it has any
+    (reviews.api.rows)."""
 
     def paginate_queryset(self, queryset):
-        page = super().paginate_queryset(claim_rows(queryset.prefetch_related(None)))
+        user = self.request.user
+        queryset, annotations = queryset.prefetch_related(None), ()
+        matches = may_see_external(user)
+        if matches:
+            queryset, annotations = rows.with_has_matches(queryset), ("has_matches",)
+        page = super().paginate_queryset(claim_rows(queryset, *annotations))
         if page is None:
             return None
-        user = self.request.user
-        return rows.attach_to_rows(page, reader=user, with_matches=may_see_external(user))
+        return rows.attach_to_rows(page, reader=user, with_matches=matches)
 
 
 @extend_schema_view(
