@@ -112,12 +112,12 @@ def _count(client) -> int:
     return len(captured)
 
 
-# Session and user (2), permissions (2); the claims by state with the totals of my
+# Session and user (2), permissions (1); the claims by state with the totals of my
 # claims, the queue and what awaits me (1, a UNION ALL); the rows of my claims in review
 # and proposed, the queue, awaiting me, recently published (5); the rows' published
 # ratings (1); which rows in review were sent back (1); the header's unread
 # notifications (1).
-DASHBOARD_QUERIES = 13
+DASHBOARD_QUERIES = 12
 
 
 def test_the_dashboard_query_count_is_pinned_with_few_and_many_claims(

@@ -186,7 +186,7 @@ def test_the_inbox_page_is_a_fixed_number_of_queries(reviewer, editor, size):
     assert response.status_code == 200
     assert response.content.decode().count('class="note is-unread"') == min(size, 25)
     # session, user, permissions, count, page, unread count
-    assert len(queries) == 7, [q["sql"] for q in queries]
+    assert len(queries) == 6, [q["sql"] for q in queries]
 
 
 def test_the_inbox_is_for_the_desk_only(outsider):
