@@ -276,10 +276,23 @@ class ClaimEmbedding(models.Model):
         return f"embedding of #{self.claim_id} ({self.model})"
 
 
+class ClaimEmbeddingChange(models.Model):
+    """A claim whose stored embedding was added, removed or rewritten: database triggers
+    (claims 0015) add a row for each in the same transaction, whatever wrote it (linking,
+    a cascade from a deleted claim, COPY). A vector index built up to one row of this log
+    is brought up to date by reading the rows after it (claims.vectors) instead of
+    counting or comparing every stored vector. Nothing else writes it."""
+
+    claim_id = models.BigIntegerField()
+
+    def __str__(self) -> str:
+        return f"embedding of #{self.claim_id} changed"
+
+
 class SimilarityWord(models.Model):
     """One content word of a claim: the lexical index that linking looks candidates up in
-    where trigram search is not available (SQLite), filled by claims.similarity as
-    claims are linked.
+    on every database, filled by claims.similarity as claims are linked (and on
+    PostgreSQL by migration 0016 for the claims of before).
 
     The key (word, claim) is the index the prefilter reads: the claims that use a word,
     and how many. No foreign key constraint in the database: rows of deleted claims are

@@ -2,12 +2,14 @@
 
 Hybrid retrieval, then one score, so that no insert compares every pair:
 
-1. candidates from two indexes: the vector index (claims.embedding's sentence
-   embeddings, stored in claims.ClaimEmbedding; see VectorIndex), which finds
-   restatements in other words, and the lexical one: on PostgreSQL the nearest claims by
-   pg_trgm distance (GiST trigram index from migration 0003), all of a batch in one
-   LATERAL query; elsewhere the word table (SimilarityWord: word -> claim) that
-   this module fills as claims are linked;
+1. candidates from two indexes, each asked once for a whole batch of claims: the vector
+   index (claims.vectors: sentence embeddings stored in claims.ClaimEmbedding, exact
+   search for a small desk, an approximate index persisted beside a large database),
+   which finds restatements in other words, and the word table (SimilarityWord: word ->
+   claim, filled here as claims are linked) on every database: the claims of other
+   articles sharing two of a claim's rarest words, rarity counted in the table up to
+   COMMON_WORD_CLAIMS. (PostgreSQL used a pg_trgm nearest-neighbour walk, one per claim
+   and about 0.9 s of it at a million claims.)
 2. one score for each candidate (see combined): mostly the embeddings' cosine, with the
    overlap of content words (numbers taken out) as a tie-breaker, moved up or down by how
    the two claims' figures relate (claims.figures.agreement: figures of one type that fit
@@ -28,20 +30,21 @@ from functools import lru_cache
 import numpy as np
 from django.conf import settings
 from django.db import connection, transaction
-from django.db.models import Count, Q
 
 from claims import aliases, figures
 from claims.models import Claim, ClaimEmbedding, SimilarClaim, SimilarityWord
+from claims.vectors import vector_index
 
 # How many candidates one claim brings back from each index before scoring.
 CANDIDATES_PER_CLAIM = 25
 SEMANTIC_CANDIDATES = 25
-# pg_trgm similarity a candidate needs; low, because the index only shortlists.
-TRIGRAM_THRESHOLD = 0.25
-# Words looked up in the SQLite prefilter, and how many of them a candidate must contain:
+# Words looked up in the word table, and how many of them a candidate must contain:
 # a restatement keeps most names and key words but adds its own ("on Thursday").
 PREFILTER_WORDS = 5
 PREFILTER_MIN_HITS = 2
+# A word this many claims use is too common to shortlist with ("pakistan" in a third of
+# a million claims): its count stops here, and it is not looked up.
+COMMON_WORD_CLAIMS = 2000
 
 # fmt: off
 _STOPWORDS = frozenset("""
@@ -160,38 +163,9 @@ def score(a: Features, b: Features) -> float:
 # -- candidates ---------------------------------------------------------------------------
 
 
-def _candidates_postgres(claims: list[Claim]) -> dict[int, list[int]]:
-    """For each claim, the ids of the most trigram-similar claims of other articles, in one
-    query for the whole batch: a nearest-neighbour walk of the GiST trigram index
-    (ORDER BY distance LIMIT), which stays cheap however many claims look alike."""
-    ids = [claim.pk for claim in claims]
-    with connection.cursor() as cursor:
-        cursor.execute(
-            """
-            SELECT q.id, c.id
-            FROM claims_claim q
-            CROSS JOIN LATERAL (
-                SELECT o.id, o.text <-> q.text AS distance
-                FROM claims_claim o
-                WHERE o.id <> q.id
-                  AND (q.article_id IS NULL OR o.article_id IS NULL
-                       OR o.article_id <> q.article_id)
-                ORDER BY o.text <-> q.text
-                LIMIT %s
-            ) c
-            WHERE q.id = ANY(%s) AND c.distance <= %s
-            """,
-            [CANDIDATES_PER_CLAIM, ids, 1 - TRIGRAM_THRESHOLD],
-        )
-        found: dict[int, list[int]] = {claim_id: [] for claim_id in ids}
-        for claim_id, other_id in cursor.fetchall():
-            found[claim_id].append(other_id)
-    return found
-
-
 def index_words(claims: list[Claim], found: dict[int, Features]) -> None:
     """Record each claim's content words in the word table (SimilarityWord): the index
-    the prefilter looks candidates up in. Idempotent (the pair is the table's key)."""
+    the lexical candidates are looked up in. Idempotent (the pair is the table's key)."""
     rows = [
         SimilarityWord(word=word[:100], claim_id=claim.pk)
         for claim in claims
@@ -200,43 +174,88 @@ def index_words(claims: list[Claim], found: dict[int, Features]) -> None:
     SimilarityWord.objects.bulk_create(rows, ignore_conflicts=True, batch_size=2000)
 
 
-def _candidates_prefilter(claim: Claim, words: frozenset[str]) -> list[int]:
-    """Claims of other articles sharing at least two of this claim's rarest words, found
-    through the word table's index: rarity is counted there (how many claims use the
-    word), so a common word never drags in half the database."""
-    if len(words) < PREFILTER_MIN_HITS:
-        return []
-    counts = dict(
-        SimilarityWord.objects.filter(word__in=sorted(words))
-        .values_list("word")
-        .annotate(n=Count("*"))
-        .values_list("word", "n")
-    )
-    # The claim's own words are indexed: a count of 1 is a word no other claim has.
-    shared = [w for w in sorted(words) if counts.get(w, 0) > 1]
-    rarest = sorted(shared, key=lambda w: (counts[w], w))[:PREFILTER_WORDS]
-    if len(rarest) < PREFILTER_MIN_HITS:
-        return []
-    # A condition on the claim that every claim meets makes the join to it an inner one,
-    # which drops words of deleted claims; same-article claims are never links.
-    hits = SimilarityWord.objects.filter(word__in=rarest, claim__text__isnull=False).exclude(
-        claim_id=claim.pk
-    )
-    if claim.article_id is not None:
-        hits = hits.filter(
-            Q(claim__article_id__isnull=True) | ~Q(claim__article_id=claim.article_id)
-        )
-    return list(
-        hits.values_list("claim_id")
-        .annotate(n=Count("*"))
-        .filter(n__gte=PREFILTER_MIN_HITS)
-        .order_by("-n", "-claim_id")
-        .values_list("claim_id", flat=True)[:CANDIDATES_PER_CLAIM]
-    )
+# Placeholders in one statement, under SQLite's and psycopg's limits: a batch larger than
+# this (thousands of claims) takes a few statements instead of one.
+_MAX_PARAMS = 30000
 
 
-def use_trigram() -> bool:
-    return connection.vendor == "postgresql"
+def _chunks(rows: list, width: int) -> Iterable[list]:
+    size = max(1, _MAX_PARAMS // width)
+    for start in range(0, len(rows), size):
+        yield rows[start : start + size]
+
+
+def _word_counts(words: list[str]) -> dict[str, int]:
+    """How many claims use each word, read from the word table's key and counted only up to
+    COMMON_WORD_CLAIMS: a common word costs a bounded index read, not a count of hundreds
+    of thousands of rows. One query for every word of a batch."""
+    counts: dict[str, int] = {}
+    with connection.cursor() as cursor:
+        for chunk in _chunks(words, 1):
+            values = ", ".join(["(%s)"] * len(chunk))  # placeholders only
+            cursor.execute(
+                f"""
+                WITH q(word) AS (VALUES {values})
+                SELECT q.word, (SELECT COUNT(*) FROM (
+                    SELECT 1 FROM claims_similarity_word s WHERE s.word = q.word LIMIT %s
+                ) capped)
+                FROM q
+                """,  # noqa: S608 (placeholders only)
+                [*chunk, COMMON_WORD_CLAIMS],
+            )
+            counts.update(cursor.fetchall())
+    return counts
+
+
+def _candidates_words(claims: list[Claim], found: dict[int, Features]) -> dict[int, list[int]]:
+    """For each claim, the claims of other articles sharing at least two of its rarest
+    words (PREFILTER_WORDS of them, rarity counted in the word table, words used by
+    COMMON_WORD_CLAIMS claims or more left out), most shared first: two queries for the
+    whole batch, whatever its size."""
+    candidates: dict[int, list[int]] = {claim.pk: [] for claim in claims}
+    words = sorted({word[:100] for claim in claims for word in found[claim.pk].words})
+    counts = _word_counts(words) if words else {}
+    looked_up = []
+    for claim in claims:
+        # The claim's own words are indexed: a count of 1 is a word no other claim has.
+        shared = [
+            w
+            for w in sorted({w[:100] for w in found[claim.pk].words})
+            if 1 < counts.get(w, 0) < COMMON_WORD_CLAIMS
+        ]
+        rarest = sorted(shared, key=lambda w: (counts[w], w))[:PREFILTER_WORDS]
+        if len(rarest) >= PREFILTER_MIN_HITS:
+            looked_up += [(claim.pk, claim.article_id, word) for word in rarest]
+    with connection.cursor() as cursor:
+        for chunk in _chunks(looked_up, 3):
+            # The join to claims_claim drops words of deleted claims; same-article claims
+            # are never links.
+            values = ", ".join(["(CAST(%s AS BIGINT), CAST(%s AS BIGINT), %s)"] * len(chunk))
+            cursor.execute(
+                f"""
+                WITH q(claim_id, article_id, word) AS (VALUES {values}),
+                pairs AS (
+                    SELECT q.claim_id, q.article_id, s.claim_id AS other, COUNT(*) AS n
+                    FROM q JOIN claims_similarity_word s ON s.word = q.word
+                    WHERE s.claim_id <> q.claim_id
+                    GROUP BY q.claim_id, q.article_id, s.claim_id
+                    HAVING COUNT(*) >= %s
+                ),
+                ranked AS (
+                    SELECT p.claim_id, p.other, ROW_NUMBER() OVER (
+                        PARTITION BY p.claim_id ORDER BY p.n DESC, p.other DESC
+                    ) AS r
+                    FROM pairs p JOIN claims_claim c ON c.id = p.other
+                    WHERE p.article_id IS NULL OR c.article_id IS NULL
+                       OR c.article_id <> p.article_id
+                )
+                SELECT claim_id, other FROM ranked WHERE r <= %s ORDER BY claim_id, r
+                """,  # noqa: S608 (placeholders only)
+                [*(v for row in chunk for v in row), PREFILTER_MIN_HITS, CANDIDATES_PER_CLAIM],
+            )
+            for claim_id, other in cursor.fetchall():
+                candidates[claim_id].append(other)
+    return candidates
 
 
 # -- embeddings and the vector index -----------------------------------------------------
@@ -268,71 +287,6 @@ def ensure_embeddings(claims: list[Claim]) -> dict[int, np.ndarray]:
             ClaimEmbedding.objects.bulk_create(rows, ignore_conflicts=True)
         stored.update({c.pk: v for c, v in zip(missing, vectors, strict=True)})
     return stored
-
-
-class VectorIndex:
-    """Exact nearest-neighbour search over every stored embedding of one model, held in
-    this process as a matrix and brought up to date from the database before each
-    search: rows added since are appended; a count that no longer matches (claims
-    deleted, vectors replaced) reloads it whole. The database is the truth, so every
-    worker answers the same."""
-
-    def __init__(self, model: str):
-        self.model = model
-        self.ids = np.zeros(0, dtype=np.int64)
-        self.matrix = np.zeros((0, 384), dtype=np.float32)
-        self.database = ""
-
-    def _rows(self, queryset) -> tuple[np.ndarray, np.ndarray]:
-        ids, vectors = [], []
-        for claim_id, vector in queryset.values_list("claim_id", "vector").iterator(
-            chunk_size=5000
-        ):
-            ids.append(claim_id)
-            vectors.append(bytes(vector))
-        if not ids:
-            return np.zeros(0, dtype=np.int64), np.zeros((0, 384), dtype=np.float32)
-        matrix = np.frombuffer(b"".join(vectors), dtype="<f4").reshape(len(ids), -1)
-        return np.asarray(ids, dtype=np.int64), matrix
-
-    def refresh(self) -> None:
-        rows = ClaimEmbedding.objects.filter(model=self.model)
-        database = f"{connection.vendor}:{connection.settings_dict.get('NAME')}"
-        if database != self.database:
-            self.ids, self.matrix, self.database = *self._rows(rows), database
-            return
-        top = int(self.ids.max()) if len(self.ids) else 0
-        new_ids, new_matrix = self._rows(rows.filter(claim_id__gt=top).order_by("claim_id"))
-        if len(new_ids):
-            self.ids = np.concatenate([self.ids, new_ids])
-            self.matrix = np.vstack([self.matrix, new_matrix])
-        if rows.count() != len(self.ids):
-            self.ids, self.matrix = self._rows(rows)
-
-    def search(self, queries: np.ndarray, k: int) -> list[list[tuple[int, float]]]:
-        """For each query vector, the k stored claims nearest by cosine, best first."""
-        self.refresh()
-        if not len(self.ids):
-            return [[] for _ in range(len(queries))]
-        sims = queries @ self.matrix.T
-        k = min(k, len(self.ids))
-        found = []
-        for row in sims:
-            top = np.argpartition(-row, k - 1)[:k]
-            top = top[np.argsort(-row[top])]
-            found.append([(int(self.ids[j]), float(row[j])) for j in top])
-        return found
-
-
-_indexes: dict[str, VectorIndex] = {}
-
-
-def vector_index() -> VectorIndex:
-    from claims import embedding
-
-    if embedding.MODEL_NAME not in _indexes:
-        _indexes[embedding.MODEL_NAME] = VectorIndex(embedding.MODEL_NAME)
-    return _indexes[embedding.MODEL_NAME]
 
 
 # -- one score ----------------------------------------------------------------------------
@@ -401,23 +355,18 @@ def link_similar(claim_ids: Iterable[int]) -> int:
     the number of links created. Safe to run twice: existing links are left alone (an
     editor's decision is never touched), and each pair is stored once.
 
-    Candidates come from two indexes, the vector index (meaning) and the lexical one
-    (trigrams on PostgreSQL, the word table elsewhere); each candidate then gets one
+    Candidates come from two indexes, the vector index (meaning) and the word table
+    (shared rare words), each asked once for the batch; each candidate then gets one
     score (see combined: meaning, shared words, and how the figures relate)."""
     claims = list(Claim.objects.filter(pk__in=list(claim_ids)).only("id", "text", "article_id"))
     if not claims:
         return 0
     mine = {claim.pk: features(claim.text) for claim in claims}
     vectors = ensure_embeddings(claims)
-    if use_trigram():
-        candidates = _candidates_postgres(claims)
-    else:
-        # Index the whole batch first, so claims loaded together from different articles
-        # find each other too.
-        index_words(claims, mine)
-        candidates = {
-            claim.pk: _candidates_prefilter(claim, mine[claim.pk].words) for claim in claims
-        }
+    # Index the whole batch first, so claims loaded together from different articles
+    # find each other too.
+    index_words(claims, mine)
+    candidates = _candidates_words(claims, mine)
     queries = np.vstack([vectors[claim.pk] for claim in claims])
     for claim, nearest in zip(
         claims, vector_index().search(queries, SEMANTIC_CANDIDATES + 1), strict=True

@@ -398,6 +398,14 @@ FACTCHECK_SUBMIT_WINDOW = env.int("FACTCHECK_SUBMIT_WINDOW", default=3600)
 # score above which differing figures flag the link as conflicting. See README.
 FACTCHECK_LINK_MIN_SCORE = env.float("FACTCHECK_LINK_MIN_SCORE", default=0.6)
 FACTCHECK_CONFLICT_MIN_SCORE = env.float("FACTCHECK_CONFLICT_MIN_SCORE", default=0.6)
+# The vector index (claims.vectors): exact search below this many embeddings, an
+# approximate index (faiss IVF, persisted under VAR_DIR/vectors/) from there on; the
+# approximate neighbours scored again exactly, the k-means cells searched, and how many
+# changes an index takes in before its file is written again.
+FACTCHECK_VECTOR_EXACT_BELOW = env.int("FACTCHECK_VECTOR_EXACT_BELOW", default=50_000)
+FACTCHECK_VECTOR_CANDIDATES = env.int("FACTCHECK_VECTOR_CANDIDATES", default=100)
+FACTCHECK_VECTOR_PROBES = env.int("FACTCHECK_VECTOR_PROBES", default=32)
+FACTCHECK_VECTOR_SAVE_EVERY = env.int("FACTCHECK_VECTOR_SAVE_EVERY", default=10_000)
 # Every outside url (evidence archives, webhooks) goes through factcheck.fetch: only
 # public addresses, at most this many seconds for the whole exchange, this many bytes of
 # answer and this many redirects. FACTCHECK_FETCH_ALLOW lets named hosts (host or

@@ -28,8 +28,8 @@ from claims.similarity import (
     figure_agreement,
     link_min_score,
     score,
-    vector_index,
 )
+from claims.vectors import vector_index
 from factcheck.outbox import enqueue
 from reviews.models import ExternalFactCheck, ExternalMatch
 

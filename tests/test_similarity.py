@@ -1,6 +1,6 @@
 """Similar-claim linking: the same claim restated by another outlet, with or without a
-changed number, and an unrelated article. Runs on SQLite (word prefilter) and on
-PostgreSQL (pg_trgm), and the prefilter on PostgreSQL too."""
+changed number, and an unrelated article. Runs on SQLite and PostgreSQL (the word table
+on both), with the exact vector search and the approximate index."""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ import pytest
 from django.core.management import call_command
 from django.db.models import Q
 
-from claims import services, similarity
+from claims import services, similarity, vectors
 from claims.loading import Source, load_article
 from claims.models import Claim, SimilarClaim
 from claims.services import ArticleInput
@@ -35,13 +35,16 @@ SEED_20_YEARS = "first by a Pakistani Prime Minister in 20 years"
 SEED_35_COUNTRIES = "They were among 35 countries that refused to vote"
 
 
-@pytest.fixture(params=["index", "prefilter"])
-def candidates(request, monkeypatch, settings):
-    """Each test runs with the database's own candidate search and with the prefilter
-    (the same thing on SQLite; on PostgreSQL the trigram index, then the fallback)."""
-    if request.param == "prefilter":
-        monkeypatch.setattr(similarity, "use_trigram", lambda: False)
-    return request.param
+@pytest.fixture(params=["exact", "approximate"])
+def candidates(request, settings):
+    """Each test runs with the exact vector search and with the approximate index (faiss
+    IVF, which a desk gets from FACTCHECK_VECTOR_EXACT_BELOW embeddings on), on a fresh
+    index of this test's database."""
+    if request.param == "approximate":
+        settings.FACTCHECK_VECTOR_EXACT_BELOW = 1
+    vectors._indexes.clear()
+    yield request.param
+    vectors._indexes.clear()
 
 
 @pytest.fixture
@@ -224,3 +227,20 @@ def test_scores_and_conflicts_are_computed_from_the_words_and_figures():
     d = "The conflict began on February 24, the ministry said."
     e = "The conflict began on February 23, the ministry said."
     assert similarity.conflict(d, e) == "February 24 vs February 23"
+
+
+def test_linking_a_batch_takes_as_many_queries_as_linking_one_claim(
+    candidates, seeds, django_assert_num_queries
+):
+    """Both retrievals answer a whole batch at once (the word table in two queries, the
+    vector index in one search): no query per claim."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    ids = list(seeds.order_by("pk").values_list("pk", flat=True))
+    similarity.link_similar(ids)  # every index up to date
+
+    with CaptureQueriesContext(connection) as one:
+        similarity.link_similar(ids[:1])
+    with django_assert_num_queries(len(one)):
+        similarity.link_similar(ids[:12])

@@ -1,0 +1,361 @@
+"""The vector index: the stored claims nearest to a query embedding, the same on every worker.
+
+The database is the truth (claims.ClaimEmbedding). An index is built from it and brought
+up to date before each search from the change log (claims.ClaimEmbeddingChange, which
+triggers fill on every insert, delete and update of an embedding, whatever wrote it):
+the claims whose vectors changed since the last row it applied are taken out and put
+back as they now stand, so a deleted or replaced vector never lingers and a new one is
+found at once, without counting or comparing a million rows before each search.
+
+Two kinds, by how many vectors the model has:
+- below FACTCHECK_VECTOR_EXACT_BELOW (50,000): exact search over a matrix held in this
+  process. Small desks and the gold set are exact and deterministic; the count is
+  checked before each search too (cheap at this size), which catches what a log cannot
+  (a test's rolled-back rows whose ids come again).
+- from there on: an inverted-file index (faiss IVF, vectors kept as 8-bit codes: about
+  sqrt(n) k-means cells, FACTCHECK_VECTOR_PROBES of them searched), persisted under
+  FACTCHECK_VAR_DIR/vectors/ as one file per database and model, written atomically (a
+  temporary file renamed over it) with the log row it is up to date with. A worker that
+  starts loads it and applies the log since; the file is written again after
+  FACTCHECK_VECTOR_SAVE_EVERY changes, and built again from the database when it is
+  missing, of another database or model, does not add up, or has grown to four times
+  the vectors its cells were trained on. The build samples its training vectors with a
+  fixed seed, so workers that build it apart build the same index.
+  FACTCHECK_VECTOR_CANDIDATES approximate neighbours are scored again with the exact
+  cosine of their stored vectors (one query), best first.
+
+Why IVF and not HNSW (usearch, hnswlib): on this machine's two cores HNSW took 160 to
+490 s to build 100,000 vectors, an hour or more at a million, for every worker whose
+file is missing; IVF builds a million in about a minute (bench/README.md).
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import mmap
+import os
+import re
+import tempfile
+from pathlib import Path
+
+import numpy as np
+from django.conf import settings
+from django.db import connection
+from django.db.models import Max
+
+from claims.embedding import DIM
+from claims.models import ClaimEmbedding, ClaimEmbeddingChange
+
+logger = logging.getLogger(__name__)
+# faiss reports at INFO which CPU build it loaded (the wheel's generic one here).
+logging.getLogger("faiss.loader").setLevel(logging.WARNING)
+
+_MAGIC = b"FCVEC1\n"
+# Claim ids per IN list when vectors are read back.
+_CHUNK = 10000
+# Training vectors per k-means cell, and the seed that picks them.
+_TRAIN_PER_CELL = 40
+_SEED = 7
+# Grown to this many times the vectors its cells were trained on, an index is built again.
+_REGROW = 4
+
+
+def exact_below() -> int:
+    return int(getattr(settings, "FACTCHECK_VECTOR_EXACT_BELOW", 50_000))
+
+
+def candidates() -> int:
+    return int(getattr(settings, "FACTCHECK_VECTOR_CANDIDATES", 100))
+
+
+def probes() -> int:
+    return int(getattr(settings, "FACTCHECK_VECTOR_PROBES", 32))
+
+
+def save_every() -> int:
+    return int(getattr(settings, "FACTCHECK_VECTOR_SAVE_EVERY", 10_000))
+
+
+def _empty() -> tuple[np.ndarray, np.ndarray]:
+    return np.zeros(0, dtype=np.int64), np.zeros((0, DIM), dtype=np.float32)
+
+
+def _matrix(rows) -> tuple[np.ndarray, np.ndarray]:
+    ids, vectors = [], []
+    for claim_id, vector in rows:
+        ids.append(claim_id)
+        vectors.append(bytes(vector))
+    if not ids:
+        return _empty()
+    matrix = np.frombuffer(b"".join(vectors), dtype="<f4").reshape(len(ids), -1)
+    return np.asarray(ids, dtype=np.int64), matrix
+
+
+class VectorIndex:
+    """Nearest-neighbour search over every stored embedding of one model (see the module's
+    docstring): exact below the threshold, IVF persisted beside the database above it."""
+
+    def __init__(self, model: str, directory: Path | None = None):
+        self.model = model
+        self.directory = directory
+        self.database = ""
+        self.position = 0  # the last change-log row applied
+        self.ids, self.matrix = _empty()  # the exact kind
+        self.ivf = None  # the approximate kind: a faiss index, keyed by claim id
+        self.trained = 0  # how many vectors its cells were trained on
+        self.top = 0  # the highest claim id in it
+        self.unsaved = 0
+
+    @property
+    def approximate(self) -> bool:
+        return self.ivf is not None
+
+    def __len__(self) -> int:
+        return self.ivf.ntotal if self.ivf is not None else len(self.ids)
+
+    # -- reading the database ----------------------------------------------------------
+
+    def _rows(self):
+        return ClaimEmbedding.objects.filter(model=self.model)
+
+    def _vectors(self, claim_ids) -> tuple[np.ndarray, np.ndarray]:
+        claim_ids = sorted({int(i) for i in claim_ids})
+        parts = [
+            _matrix(
+                self._rows()
+                .filter(claim_id__in=claim_ids[start : start + _CHUNK])
+                .order_by("claim_id")
+                .values_list("claim_id", "vector")
+            )
+            for start in range(0, len(claim_ids), _CHUNK)
+        ]
+        if not parts:
+            return _empty()
+        return np.concatenate([p[0] for p in parts]), np.vstack([p[1] for p in parts])
+
+    def _all(self) -> tuple[np.ndarray, np.ndarray]:
+        rows = self._rows().order_by("claim_id").values_list("claim_id", "vector")
+        return _matrix(rows.iterator(chunk_size=5000))
+
+    @staticmethod
+    def _log_end() -> int:
+        return ClaimEmbeddingChange.objects.aggregate(end=Max("id"))["end"] or 0
+
+    def _identity(self) -> str:
+        """Which database this is, so a file of a dropped and recreated one (same name, its
+        log started again) is not taken for its own."""
+        name = str(connection.settings_dict.get("NAME"))
+        if connection.vendor == "postgresql":
+            with connection.cursor() as cursor:
+                cursor.execute("SELECT oid FROM pg_database WHERE datname = current_database()")
+                return f"postgresql:{name}:{cursor.fetchone()[0]}"
+        try:
+            return f"{connection.vendor}:{name}:{os.stat(name).st_ino}"
+        except OSError:
+            return f"{connection.vendor}:{name}"
+
+    # -- bringing it up to date --------------------------------------------------------
+
+    def refresh(self) -> None:
+        database = f"{connection.vendor}:{connection.settings_dict.get('NAME')}"
+        if database != self.database:
+            self._open(database)
+            return
+        end = self._log_end()
+        if end < self.position:  # the log went back: another database under this name
+            self._open(database)
+            return
+        if end > self.position:
+            self._apply(end)
+        if self.ivf is None:
+            count = self._rows().count()
+            if count != len(self.ids) or count >= max(exact_below(), 1):
+                self._open(database)
+        elif len(self) > _REGROW * self.trained:
+            self._build(end)
+            self.save()
+
+    def _open(self, database: str) -> None:
+        # The log's end is read before the rows: a change made while they are read is
+        # applied again after, which is harmless.
+        end = self._log_end()
+        count = self._rows().count()
+        self.database, self.ivf, self.unsaved = database, None, 0
+        if count < max(exact_below(), 1):
+            self.ids, self.matrix = self._all()
+            self.position = end
+            return
+        self.ids, self.matrix = _empty()
+        if self._load(end, count):
+            return
+        self._build(end)
+        self.save()
+
+    def _apply(self, end: int) -> None:
+        changed = np.asarray(
+            sorted(
+                set(
+                    ClaimEmbeddingChange.objects.filter(
+                        id__gt=self.position, id__lte=end
+                    ).values_list("claim_id", flat=True)
+                )
+            ),
+            dtype=np.int64,
+        )
+        ids, matrix = self._vectors(changed)
+        if self.ivf is not None:
+            # Only ids it may hold are looked for: removing scans every cell.
+            old = changed[changed <= self.top]
+            if len(old):
+                self.ivf.remove_ids(old)
+            if len(ids):
+                self.ivf.add_with_ids(matrix, ids)
+                self.top = max(self.top, int(ids.max()))
+            self.unsaved += len(changed)
+        else:
+            keep = ~np.isin(self.ids, changed)
+            self.ids = np.concatenate([self.ids[keep], ids])
+            self.matrix = np.vstack([self.matrix[keep], matrix])
+        self.position = end
+        if self.ivf is not None and self.unsaved >= save_every():
+            self.save()
+
+    def _build(self, end: int) -> None:
+        import faiss
+
+        ids, matrix = self._all()
+        cells = max(1, int(np.sqrt(len(ids))))
+        ivf = faiss.IndexIVFScalarQuantizer(
+            faiss.IndexFlatIP(DIM),
+            DIM,
+            cells,
+            faiss.ScalarQuantizer.QT_8bit,
+            faiss.METRIC_INNER_PRODUCT,
+        )
+        rng = np.random.default_rng(_SEED)
+        sample = min(len(ids), cells * _TRAIN_PER_CELL)
+        ivf.train(matrix[np.sort(rng.choice(len(ids), sample, replace=False))])
+        ivf.add_with_ids(matrix, ids)
+        self.ivf, self.trained, self.position = ivf, len(ids), end
+        self.top = int(ids.max()) if len(ids) else 0
+
+    # -- the file ----------------------------------------------------------------------
+
+    def path(self) -> Path:
+        directory = self.directory or Path(settings.VAR_DIR) / "vectors"
+        slug = re.sub(r"[^A-Za-z0-9.@-]+", "_", f"{self.database}-{self.model}").strip("_")
+        return directory / f"{slug[-150:]}.faiss"
+
+    def save(self) -> None:
+        """Write the index and the log row it is up to date with to its file, atomically."""
+        if self.ivf is None:
+            return
+        import faiss
+
+        path = self.path()
+        path.parent.mkdir(parents=True, exist_ok=True)
+        header = json.dumps(
+            {
+                "model": self.model,
+                "database": self._identity(),
+                "position": self.position,
+                "count": len(self),
+                "trained": self.trained,
+                "top": self.top,
+            }
+        ).encode()
+        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=path.name, suffix=".tmp")
+        try:
+            with os.fdopen(fd, "wb") as out:
+                out.write(_MAGIC + len(header).to_bytes(8, "little") + header)
+                out.write(faiss.serialize_index(self.ivf).tobytes())
+                out.flush()
+                os.fsync(out.fileno())
+            os.replace(tmp, path)
+        except BaseException:
+            Path(tmp).unlink(missing_ok=True)
+            raise
+        self.unsaved = 0
+
+    def _load(self, end: int, count: int) -> bool:
+        """Take the index from its file if it is this database's and this model's and adds
+        up, then apply the log since it was written."""
+        import faiss
+
+        path = self.path()
+        try:
+            with path.open("rb") as f, mmap.mmap(f.fileno(), 0, access=mmap.ACCESS_READ) as m:
+                if m[: len(_MAGIC)] != _MAGIC:
+                    raise ValueError("not a vector index file")
+                start = len(_MAGIC) + 8
+                size = int.from_bytes(m[len(_MAGIC) : start], "little")
+                header = json.loads(m[start : start + size])
+                if (
+                    header["model"] != self.model
+                    or header["database"] != self._identity()
+                    or header["position"] > end
+                ):
+                    return False
+                ivf = faiss.deserialize_index(np.frombuffer(m, dtype=np.uint8, offset=start + size))
+        except FileNotFoundError:
+            return False
+        except (OSError, ValueError, KeyError, RuntimeError) as error:
+            logger.warning("vector index %s not used: %s", path, error)
+            return False
+        self.ivf, self.position = ivf, header["position"]
+        self.trained, self.top = header["trained"], header["top"]
+        self._apply(end)
+        if len(self) != count:
+            logger.warning("vector index %s does not add up: building it again", path)
+            self.ivf = None
+            return False
+        return True
+
+    # -- searching ---------------------------------------------------------------------
+
+    def search(self, queries: np.ndarray, k: int) -> list[list[tuple[int, float]]]:
+        """For each query vector, the k stored claims nearest by cosine, best first."""
+        self.refresh()
+        if not len(self):
+            return [[] for _ in range(len(queries))]
+        if self.ivf is not None:
+            return self._search_ivf(np.ascontiguousarray(queries, dtype=np.float32), k)
+        sims = queries @ self.matrix.T
+        k = min(k, len(self.ids))
+        found = []
+        for row in sims:
+            top = np.argpartition(-row, k - 1)[:k]
+            top = top[np.argsort(-row[top])]
+            found.append([(int(self.ids[j]), float(row[j])) for j in top])
+        return found
+
+    def _search_ivf(self, queries: np.ndarray, k: int) -> list[list[tuple[int, float]]]:
+        self.ivf.nprobe = probes()
+        _, keys = self.ivf.search(queries, max(k, candidates()))
+        shortlists = [row[row >= 0] for row in keys]
+        # Scored again with the exact cosine of the stored vectors, read in one query.
+        ids, matrix = self._vectors(np.concatenate(shortlists))
+        row_of = {int(claim_id): n for n, claim_id in enumerate(ids)}
+        found = []
+        for query, shortlist in zip(queries, shortlists, strict=True):
+            rows = np.asarray([row_of[int(i)] for i in shortlist if int(i) in row_of], dtype=int)
+            if not len(rows):
+                found.append([])
+                continue
+            sims = matrix[rows] @ query
+            order = np.lexsort((ids[rows], -sims))[:k]
+            found.append([(int(ids[rows[j]]), float(sims[j])) for j in order])
+        return found
+
+
+_indexes: dict[str, VectorIndex] = {}
+
+
+def vector_index() -> VectorIndex:
+    """This process's index of the current embedding model."""
+    from claims import embedding
+
+    if embedding.MODEL_NAME not in _indexes:
+        _indexes[embedding.MODEL_NAME] = VectorIndex(embedding.MODEL_NAME)
+    return _indexes[embedding.MODEL_NAME]
