@@ -14,8 +14,9 @@ templated from news vocabulary so that searches meet every selectivity: "Tarbela
 of the articles), phrases such as "trade deal".
 
 The tables' indexes and constraints are dropped before the COPY and built again after it
-(what `pg_restore` does), then VACUUM ANALYZE. Simple-history rows and the SQLite word
-table are not written: nothing the benchmark reads uses them.
+(what `pg_restore` does), then VACUUM ANALYZE. Simple-history rows are not written:
+nothing the benchmark reads uses them. The word table that linking reads
+(claims.similarity) is filled, with COPY too.
 """
 
 from __future__ import annotations
@@ -75,6 +76,7 @@ TABLES = [
     "claims_article",
     "claims_claim",
     "claims_similarclaim",
+    "claims_similarity_word",
     "reviews_verdict",
     "reviews_transition",
 ]
@@ -217,6 +219,11 @@ def build(url: str, seed: int) -> None:
     # the first's uncommitted articles, so it writes their date itself (claims 0014).
     conn2 = psycopg.connect(url)
     claims_f = conn2.cursor()
+    # A third for the word table that linking reads (claims.similarity.index_words).
+    from claims.similarity import features
+
+    conn3 = psycopg.connect(url)
+    words_f = conn3.cursor()
     claims_f.execute("ALTER TABLE claims_claim DISABLE TRIGGER claims_claim_article_published")
     article_cols = [
         "id", "url", "title", "outlet_id", "byline", "published", "language", "body",
@@ -246,6 +253,7 @@ def build(url: str, seed: int) -> None:
         conn.cursor() as acur,
         acur.copy(f"COPY claims_article ({', '.join(article_cols)}) FROM STDIN") as acp,
         claims_f.copy(f"COPY claims_claim ({', '.join(claim_cols)}) FROM STDIN") as ccp,
+        words_f.copy("COPY claims_similarity_word (word, claim_id) FROM STDIN") as wcp,
     ):
         for a in range(ARTICLES):
             frac = a / ARTICLES
@@ -312,6 +320,8 @@ def build(url: str, seed: int) -> None:
                 if status != "new":
                     updated = min(END, ccreated + timedelta(hours=rng.uniform(1, 24 * 40)))
                 cw = round(min(1.0, max(0.0, rng.betavariate(2, 3))), 3)
+                for word in features(text).words:
+                    wcp.write_row((word[:100], cid))
                 ccp.write_row(
                     (
                         cid,
@@ -389,6 +399,8 @@ def build(url: str, seed: int) -> None:
     claims_f.execute("ALTER TABLE claims_claim ENABLE TRIGGER claims_claim_article_published")
     conn2.commit()
     conn2.close()
+    conn3.commit()
+    conn3.close()
     print(f"articles and claims copied in {time.perf_counter() - t:.0f} s", flush=True)
     t = time.perf_counter()
     copy(
@@ -457,6 +469,8 @@ def build(url: str, seed: int) -> None:
     for statement in ddl:
         conn.execute(statement)
     for table in TABLES:
+        if table == "claims_similarity_word":  # no id
+            continue
         conn.execute(
             f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), (SELECT max(id) FROM {table}))"
         )

@@ -398,10 +398,8 @@ FACTCHECK_SUBMIT_WINDOW = env.int("FACTCHECK_SUBMIT_WINDOW", default=3600)
 # score above which differing figures flag the link as conflicting. See README.
 FACTCHECK_LINK_MIN_SCORE = env.float("FACTCHECK_LINK_MIN_SCORE", default=0.6)
 FACTCHECK_CONFLICT_MIN_SCORE = env.float("FACTCHECK_CONFLICT_MIN_SCORE", default=0.6)
-# The vector index (claims.vectors): exact search below this many embeddings, an
-# approximate index (faiss IVF, persisted under VAR_DIR/vectors/) from there on; the
-# approximate neighbours scored again exactly, the k-means cells searched, and how many
-# changes an index takes in before its file is written again.
+# The vector index (claims.vectors, README): exact below this many embeddings, else
+# faiss IVF persisted under VAR_DIR/vectors/. See claims/vectors.py for the others.
 FACTCHECK_VECTOR_EXACT_BELOW = env.int("FACTCHECK_VECTOR_EXACT_BELOW", default=50_000)
 FACTCHECK_VECTOR_CANDIDATES = env.int("FACTCHECK_VECTOR_CANDIDATES", default=100)
 FACTCHECK_VECTOR_PROBES = env.int("FACTCHECK_VECTOR_PROBES", default=32)

@@ -16,13 +16,17 @@ def forwards(apps, schema_editor):
         return
     from claims.similarity import features
 
-    Claim = apps.get_model("claims", "Claim")
     last = 0
     with schema_editor.connection.cursor() as cursor:
         while True:
-            batch = list(
-                Claim.objects.filter(pk__gt=last).order_by("pk").values_list("pk", "text")[:BATCH]
+            # Only claims with no words yet: a database whose table is full passes quickly.
+            cursor.execute(
+                "SELECT c.id, c.text FROM claims_claim c WHERE c.id > %s AND NOT EXISTS ("
+                " SELECT 1 FROM claims_similarity_word w WHERE w.claim_id = c.id)"
+                " ORDER BY c.id LIMIT %s",
+                [last, BATCH],
             )
+            batch = cursor.fetchall()
             if not batch:
                 return
             last = batch[-1][0]
