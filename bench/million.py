@@ -14,9 +14,8 @@ templated from news vocabulary so that searches meet every selectivity: "Tarbela
 of the articles), phrases such as "trade deal".
 
 The tables' indexes and constraints are dropped before the COPY and built again after it
-(what `pg_restore` does), then VACUUM ANALYZE. Simple-history rows are not written:
-nothing the benchmark reads uses them. The word table that linking reads
-(claims.similarity) is filled, with COPY too.
+(what `pg_restore` does), then VACUUM ANALYZE. Simple-history rows are not written (nothing
+the benchmark reads uses them); the word table that linking reads is, with COPY too.
 """
 
 from __future__ import annotations
@@ -133,6 +132,7 @@ def build(url: str, seed: int) -> None:
     from rest_framework.authtoken.models import Token
 
     from claims.models import Claim
+    from claims.similarity import features  # for the word table that linking reads
 
     started = time.perf_counter()
     call_command("migrate", verbosity=0)
@@ -219,11 +219,6 @@ def build(url: str, seed: int) -> None:
     # the first's uncommitted articles, so it writes their date itself (claims 0014).
     conn2 = psycopg.connect(url)
     claims_f = conn2.cursor()
-    # A third for the word table that linking reads (claims.similarity.index_words).
-    from claims.similarity import features
-
-    conn3 = psycopg.connect(url)
-    words_f = conn3.cursor()
     claims_f.execute("ALTER TABLE claims_claim DISABLE TRIGGER claims_claim_article_published")
     article_cols = [
         "id", "url", "title", "outlet_id", "byline", "published", "language", "body",
@@ -253,7 +248,8 @@ def build(url: str, seed: int) -> None:
         conn.cursor() as acur,
         acur.copy(f"COPY claims_article ({', '.join(article_cols)}) FROM STDIN") as acp,
         claims_f.copy(f"COPY claims_claim ({', '.join(claim_cols)}) FROM STDIN") as ccp,
-        words_f.copy("COPY claims_similarity_word (word, claim_id) FROM STDIN") as wcp,
+        psycopg.connect(url) as conn3,  # commits on leaving
+        conn3.cursor().copy("COPY claims_similarity_word (word, claim_id) FROM STDIN") as wcp,
     ):
         for a in range(ARTICLES):
             frac = a / ARTICLES
@@ -399,8 +395,6 @@ def build(url: str, seed: int) -> None:
     claims_f.execute("ALTER TABLE claims_claim ENABLE TRIGGER claims_claim_article_published")
     conn2.commit()
     conn2.close()
-    conn3.commit()
-    conn3.close()
     print(f"articles and claims copied in {time.perf_counter() - t:.0f} s", flush=True)
     t = time.perf_counter()
     copy(
@@ -468,9 +462,7 @@ def build(url: str, seed: int) -> None:
     t = time.perf_counter()
     for statement in ddl:
         conn.execute(statement)
-    for table in TABLES:
-        if table == "claims_similarity_word":  # no id
-            continue
+    for table in [t for t in TABLES if t != "claims_similarity_word"]:  # it has no id
         conn.execute(
             f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), (SELECT max(id) FROM {table}))"
         )
