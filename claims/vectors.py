@@ -70,7 +70,7 @@ def candidates() -> int:
 
 
 def probes() -> int:
-    return int(getattr(settings, "FACTCHECK_VECTOR_PROBES", 32))
+    return int(getattr(settings, "FACTCHECK_VECTOR_PROBES", 64))
 
 
 def save_every() -> int:

@@ -402,7 +402,7 @@ FACTCHECK_CONFLICT_MIN_SCORE = env.float("FACTCHECK_CONFLICT_MIN_SCORE", default
 # faiss IVF persisted under VAR_DIR/vectors/. See claims/vectors.py for the others.
 FACTCHECK_VECTOR_EXACT_BELOW = env.int("FACTCHECK_VECTOR_EXACT_BELOW", default=50_000)
 FACTCHECK_VECTOR_CANDIDATES = env.int("FACTCHECK_VECTOR_CANDIDATES", default=100)
-FACTCHECK_VECTOR_PROBES = env.int("FACTCHECK_VECTOR_PROBES", default=32)
+FACTCHECK_VECTOR_PROBES = env.int("FACTCHECK_VECTOR_PROBES", default=64)
 FACTCHECK_VECTOR_SAVE_EVERY = env.int("FACTCHECK_VECTOR_SAVE_EVERY", default=10_000)
 # Every outside url (evidence archives, webhooks) goes through factcheck.fetch: only
 # public addresses, at most this many seconds for the whole exchange, this many bytes of
