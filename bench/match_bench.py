@@ -14,6 +14,7 @@ carry synthesised vectors too, plus real embeddings for a few hundred real sente
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import resource
 import secrets
@@ -152,6 +153,172 @@ def bench_link(n: int, runs: int, keep: bool) -> None:
             conn.execute(f'DROP DATABASE IF EXISTS "{name}"')
 
 
+def unit(rows):
+    import numpy as np
+
+    return (rows / np.linalg.norm(rows, axis=1, keepdims=True)).astype("<f4")
+
+
+def bench_million(articles: int, runs: int, batch: int) -> None:
+    """On a database of bench/million.py (DATABASE_URL; a copy, it is written to): vectors
+    for every claim, the approximate index built, searched and reloaded, one claim and a
+    batch linked, articles loaded with linking off and on."""
+    import tempfile
+
+    import numpy as np
+    from django.conf import settings
+    from django.db import connection
+
+    from claims import embedding, similarity
+    from claims.loading import load_articles, read_path
+    from claims.models import Article, Claim, ClaimEmbedding
+    from claims.vectors import VectorIndex
+
+    settings.VAR_DIR = Path(tempfile.mkdtemp(prefix="fc_vectors_"))
+    model = embedding.MODEL_NAME
+    rng = np.random.default_rng(3)
+    if not ClaimEmbedding.objects.filter(model=model).exists():
+        # Claims about one event sit near each other: 20,000 events, vectors scattered
+        # round them (a cosine of about 0.6 between two of one event).
+        start = time.perf_counter()
+        centres = unit(rng.standard_normal((20_000, 384)))
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT id FROM claims_claim ORDER BY id")
+            ids = [row[0] for row in cursor.fetchall()]
+        with connection.connection.cursor().copy(
+            "COPY claims_claimembedding (claim_id, model, vector, created_at) FROM STDIN"
+        ) as copy:
+            for at in range(0, len(ids), 10000):
+                chunk = ids[at : at + 10000]
+                picked = centres[rng.integers(0, len(centres), len(chunk))]
+                block = unit(picked + 0.045 * rng.standard_normal((len(chunk), 384)))
+                for claim_id, vector in zip(chunk, block, strict=True):
+                    copy.write_row((claim_id, model, vector.tobytes(), "now"))
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE claims_claimembedding")
+        print(f"vectors for {len(ids):,} claims stored in {time.perf_counter() - start:.0f} s")
+    count = ClaimEmbedding.objects.filter(model=model).count()
+
+    start = time.perf_counter()
+    index = VectorIndex(model)
+    index.refresh()
+    size = index.path().stat().st_size
+    print(
+        f"approximate index of {count:,} vectors built from the database and written in "
+        f"{time.perf_counter() - start:.1f} s: {size / 1e6:.0f} MB file; peak {peak_mb():.0f} MB"
+    )
+    start = time.perf_counter()
+    VectorIndex(model).refresh()
+    loaded = time.perf_counter() - start
+    print(f"the same index loaded from its file by another worker in {loaded:.1f} s")
+
+    ids, matrix = index._all()
+    picks = rng.choice(len(ids), runs, replace=False)
+    queries = unit(matrix[picks] + 0.03 * rng.standard_normal((runs, 384)))
+    exact, exact_times = [], []
+    for query in queries:
+        started = time.perf_counter()
+        sims = matrix @ query
+        top = np.argpartition(-sims, 25)[:25]
+        exact_times.append(time.perf_counter() - started)
+        exact.append({int(ids[j]) for j in top})
+    print(f"exact search over the same vectors: p50 {statistics.median(exact_times) * 1000:.1f} ms")
+    del matrix
+    default = settings.FACTCHECK_VECTOR_PROBES
+    for probes in (16, 32, 64, 128):
+        settings.FACTCHECK_VECTOR_PROBES = probes
+        times, recall = [], []
+        for query, truth in zip(queries, exact, strict=True):
+            started = time.perf_counter()
+            found = index.search(query[None, :], 25)[0]
+            times.append(time.perf_counter() - started)
+            recall.append(len({i for i, _ in found} & truth) / 25)
+        print(
+            f"approximate search, {probes} probes (refresh + search + exact re-score): "
+            f"p50 {statistics.median(times) * 1000:.1f} ms, max {max(times) * 1000:.1f} ms, "
+            f"recall@25 against exact {np.mean(recall):.3f}"
+        )
+    settings.FACTCHECK_VECTOR_PROBES = default
+
+    article = Article.objects.create(body="Bench article", content_hash=secrets.token_hex(8))
+    parts = {"embed": [], "vectors": [], "words": [], "link": []}
+    for run, text in enumerate(texts(runs)):
+        claim = Claim.objects.create(
+            article=article, text=text, span_start=run, span_end=run + 1, origin="manual"
+        )
+        started = time.perf_counter()
+        vector = embedding.embed([text])
+        parts["embed"].append(time.perf_counter() - started)
+        started = time.perf_counter()
+        index.search(vector, 26)
+        parts["vectors"].append(time.perf_counter() - started)
+        started = time.perf_counter()
+        similarity._candidates_words([claim], {claim.pk: similarity.features(text)})
+        parts["words"].append(time.perf_counter() - started)
+        started = time.perf_counter()
+        similarity.link_similar([claim.pk])
+        parts["link"].append(time.perf_counter() - started)
+    p50 = {key: statistics.median(values) * 1000 for key, values in parts.items()}
+    print(
+        f"linking one new claim at {count:,} claims, p50: {p50['link']:.1f} ms in all "
+        f"(alone: embedding {p50['embed']:.1f} ms, vector search {p50['vectors']:.1f} ms, "
+        f"word table {p50['words']:.1f} ms)"
+    )
+
+    for with_embedding in (True, False):
+        base = Claim.objects.count()
+        made = []
+        for a in range(batch // 10):
+            art = Article.objects.create(body=f"batch {a}", content_hash=secrets.token_hex(8))
+            made += Claim.objects.bulk_create(
+                Claim(article=art, text=t, span_start=i, span_end=i + 1, origin="manual")
+                for i, t in enumerate(texts(base + a * 10 + 10)[-10:])
+            )
+        embed_s = 0.0
+        if not with_embedding:
+            started = time.perf_counter()
+            similarity.ensure_embeddings(made)
+            embed_s = time.perf_counter() - started
+        started = time.perf_counter()
+        links = similarity.link_similar([c.pk for c in made])
+        elapsed = time.perf_counter() - started
+        what = (
+            "with embedding" if with_embedding else f"embedded before ({embed_s:.1f} s), excluded"
+        )
+        print(
+            f"linking a batch of {len(made):,} new claims, {what}: {elapsed:.1f} s = "
+            f"{len(made) / elapsed:.0f} claims/s, {links} links"
+        )
+
+    if articles:
+        sys.path.insert(0, str(ROOT / "bench"))
+        from load_bench import generate_article
+
+        folder = Path(tempfile.mkdtemp(prefix="fc_articles_"))
+        offset = 10_000_000 + secrets.randbelow(10_000_000)
+        for name, first in (("off", offset), ("on", offset + articles)):
+            path = folder / f"{name}.jsonl"
+            with path.open("w") as out:
+                for i in range(first, first + articles):
+                    out.write(json.dumps(generate_article(i, 30)) + "\n")
+            queued: list[int] = []
+            started = time.perf_counter()
+            for _ in load_articles(read_path(str(path)), link=queued.extend):
+                pass
+            loaded = time.perf_counter() - started
+            linked = 0.0
+            if name == "on":
+                started = time.perf_counter()
+                for at in range(0, len(queued), 2000):
+                    similarity.link_similar(queued[at : at + 2000])
+                linked = time.perf_counter() - started
+            print(
+                f"{articles:,} new articles ({len(queued):,} claims) loaded with linking {name}: "
+                f"load {loaded:.1f} s + linking {linked:.1f} s = {loaded + linked:.1f} s"
+            )
+    print(f"worker peak memory {peak_mb():.0f} MB")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--embed", type=int, default=2000)
@@ -159,10 +326,18 @@ def main() -> None:
     parser.add_argument("--claims", type=int, default=100_000)
     parser.add_argument("--runs", type=int, default=30)
     parser.add_argument("--keep", action="store_true")
+    parser.add_argument(
+        "--million", action="store_true", help="DATABASE_URL is bench/million.py's (a copy)"
+    )
+    parser.add_argument("--articles", type=int, default=100)
+    parser.add_argument("--batch", type=int, default=1000)
     args = parser.parse_args()
     import django
 
     django.setup()
+    if args.million:
+        bench_million(args.articles, args.runs, args.batch)
+        return
     bench_embeddings(args.embed)
     bench_search(args.vectors, args.runs)
     if args.claims:
