@@ -33,7 +33,7 @@ from django.db import connection, transaction
 
 from claims import aliases, figures
 from claims.models import Claim, ClaimEmbedding, SimilarClaim, SimilarityWord
-from claims.vectors import vector_index
+from claims.vectors import stored_vectors, vector_index
 
 # How many candidates one claim brings back from each index before scoring.
 CANDIDATES_PER_CLAIM = 25
@@ -44,7 +44,7 @@ PREFILTER_WORDS = 5
 PREFILTER_MIN_HITS = 2
 # A word this many claims use is too common to shortlist with ("pakistan" in a third of
 # a million claims): its count stops here, and it is not looked up.
-COMMON_WORD_CLAIMS = 2000
+COMMON_WORD_CLAIMS = 1000
 
 # fmt: off
 _STOPWORDS = frozenset("""
@@ -179,10 +179,22 @@ def index_words(claims: list[Claim], found: dict[int, Features]) -> None:
 _MAX_PARAMS = 30000
 
 
-def _chunks(rows: list, width: int) -> Iterable[list]:
-    size = max(1, _MAX_PARAMS // width)
+def _tables(rows: list[tuple], types: tuple[str, ...]) -> Iterable[tuple[str, list]]:
+    """`rows` as the body of a CTE and its parameters: on PostgreSQL one array per column
+    (unnest: one statement, whatever the batch), elsewhere VALUES, a few statements for a
+    batch of thousands of claims."""
+    if not rows:
+        return
+    if connection.vendor == "postgresql":
+        arrays = ", ".join(f"%s::{kind}[]" for kind in types)
+        columns = [list(column) for column in zip(*rows, strict=True)]
+        yield f"SELECT * FROM unnest({arrays})", columns  # noqa: S608 (placeholders only)
+        return
+    one = "(" + ", ".join(f"CAST(%s AS {kind})" for kind in types) + ")"
+    size = max(1, _MAX_PARAMS // len(types))
     for start in range(0, len(rows), size):
-        yield rows[start : start + size]
+        chunk = rows[start : start + size]
+        yield "VALUES " + ", ".join([one] * len(chunk)), [v for row in chunk for v in row]
 
 
 def _word_counts(words: list[str]) -> dict[str, int]:
@@ -191,17 +203,16 @@ def _word_counts(words: list[str]) -> dict[str, int]:
     of thousands of rows. One query for every word of a batch."""
     counts: dict[str, int] = {}
     with connection.cursor() as cursor:
-        for chunk in _chunks(words, 1):
-            values = ", ".join(["(%s)"] * len(chunk))  # placeholders only
+        for table, params in _tables([(word,) for word in words], ("text",)):
             cursor.execute(
                 f"""
-                WITH q(word) AS (VALUES {values})
+                WITH q(word) AS ({table})
                 SELECT q.word, (SELECT COUNT(*) FROM (
                     SELECT 1 FROM claims_similarity_word s WHERE s.word = q.word LIMIT %s
                 ) capped)
                 FROM q
                 """,  # noqa: S608 (placeholders only)
-                [*chunk, COMMON_WORD_CLAIMS],
+                [*params, COMMON_WORD_CLAIMS],
             )
             counts.update(cursor.fetchall())
     return counts
@@ -227,13 +238,12 @@ def _candidates_words(claims: list[Claim], found: dict[int, Features]) -> dict[i
         if len(rarest) >= PREFILTER_MIN_HITS:
             looked_up += [(claim.pk, claim.article_id, word) for word in rarest]
     with connection.cursor() as cursor:
-        for chunk in _chunks(looked_up, 3):
+        for table, params in _tables(looked_up, ("bigint", "bigint", "text")):
             # The join to claims_claim drops words of deleted claims; same-article claims
             # are never links.
-            values = ", ".join(["(CAST(%s AS BIGINT), CAST(%s AS BIGINT), %s)"] * len(chunk))
             cursor.execute(
                 f"""
-                WITH q(claim_id, article_id, word) AS (VALUES {values}),
+                WITH q(claim_id, article_id, word) AS ({table}),
                 pairs AS (
                     SELECT q.claim_id, q.article_id, s.claim_id AS other, COUNT(*) AS n
                     FROM q JOIN claims_similarity_word s ON s.word = q.word
@@ -251,7 +261,7 @@ def _candidates_words(claims: list[Claim], found: dict[int, Features]) -> dict[i
                 )
                 SELECT claim_id, other FROM ranked WHERE r <= %s ORDER BY claim_id, r
                 """,  # noqa: S608 (placeholders only)
-                [*(v for row in chunk for v in row), PREFILTER_MIN_HITS, CANDIDATES_PER_CLAIM],
+                [*params, PREFILTER_MIN_HITS, CANDIDATES_PER_CLAIM],
             )
             for claim_id, other in cursor.fetchall():
                 candidates[claim_id].append(other)
@@ -266,12 +276,8 @@ def ensure_embeddings(claims: list[Claim]) -> dict[int, np.ndarray]:
     model. Safe to run twice (one row per claim)."""
     from claims import embedding
 
-    stored = {
-        row.claim_id: embedding.from_bytes(row.vector)
-        for row in ClaimEmbedding.objects.filter(
-            claim_id__in=[c.pk for c in claims], model=embedding.MODEL_NAME
-        )
-    }
+    ids, matrix = stored_vectors(embedding.MODEL_NAME, [c.pk for c in claims])
+    stored = dict(zip(ids.tolist(), matrix, strict=True))
     missing = [c for c in claims if c.pk not in stored]
     if missing:
         vectors = embedding.embed([c.text for c in missing])
@@ -326,6 +332,12 @@ def combined(cosine: float, lexical: float, agreement: str = "none") -> float:
 def figure_agreement(a_text: str, b_text: str) -> str:
     """How the figures of two claims relate (claims.figures.agreement)."""
     return figures.agreement(_figures_of(a_text), _figures_of(b_text))
+
+
+@lru_cache(maxsize=8192)
+def _features_of_other(text: str) -> Features:
+    """A candidate's features: the same claims come back as candidates batch after batch."""
+    return features(text)
 
 
 @lru_cache(maxsize=4096)
@@ -390,7 +402,11 @@ def link_similar(claim_ids: Iterable[int]) -> int:
             if claim.article_id is not None and other.article_id == claim.article_id:
                 continue
             cosine = float(vectors[claim.pk] @ other_vectors[other.pk])
-            lexical = score(mine[claim.pk], features(other.text))
+            # Shared words add at most 1 - SEMANTIC_WEIGHT: a cosine too low for that to
+            # lift is left without reading the other's words.
+            if combined(cosine, 1.0, _BEST_AGREEMENT) < threshold:
+                continue
+            lexical = score(mine[claim.pk], _features_of_other(other.text))
             # Figures are read only where they can matter.
             if combined(cosine, lexical, _BEST_AGREEMENT) < threshold:
                 continue

@@ -81,6 +81,32 @@ def _empty() -> tuple[np.ndarray, np.ndarray]:
     return np.zeros(0, dtype=np.int64), np.zeros((0, DIM), dtype=np.float32)
 
 
+def stored_vectors(model: str, claim_ids) -> tuple[np.ndarray, np.ndarray]:
+    """The stored vectors of `model` for `claim_ids` (those that have one), by claim id:
+    raw rows, no model instances, an array parameter on PostgreSQL."""
+    claim_ids = sorted({int(i) for i in claim_ids})
+    ids, vectors = [], []
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            chunks = [(claim_ids, "= ANY(%s)")] if claim_ids else []
+        else:
+            chunks = [
+                (part, f"IN ({', '.join(['%s'] * len(part))})")
+                for part in (claim_ids[at : at + _CHUNK] for at in range(0, len(claim_ids), _CHUNK))
+            ]
+        for part, test in chunks:
+            params = [model, part] if connection.vendor == "postgresql" else [model, *part]
+            sql = f"SELECT claim_id, vector FROM claims_claimembedding WHERE model = %s AND claim_id {test}"  # noqa: S608, E501 (placeholders only)
+            cursor.execute(sql + " ORDER BY claim_id", params)
+            for claim_id, vector in cursor.fetchall():
+                ids.append(claim_id)
+                vectors.append(bytes(vector))
+    if not ids:
+        return _empty()
+    matrix = np.frombuffer(b"".join(vectors), dtype="<f4").reshape(len(ids), -1)
+    return np.asarray(ids, dtype=np.int64), matrix
+
+
 def _matrix(rows) -> tuple[np.ndarray, np.ndarray]:
     ids, vectors = [], []
     for claim_id, vector in rows:
@@ -120,19 +146,7 @@ class VectorIndex:
         return ClaimEmbedding.objects.filter(model=self.model)
 
     def _vectors(self, claim_ids) -> tuple[np.ndarray, np.ndarray]:
-        claim_ids = sorted({int(i) for i in claim_ids})
-        parts = [
-            _matrix(
-                self._rows()
-                .filter(claim_id__in=claim_ids[start : start + _CHUNK])
-                .order_by("claim_id")
-                .values_list("claim_id", "vector")
-            )
-            for start in range(0, len(claim_ids), _CHUNK)
-        ]
-        if not parts:
-            return _empty()
-        return np.concatenate([p[0] for p in parts]), np.vstack([p[1] for p in parts])
+        return stored_vectors(self.model, claim_ids)
 
     def _all(self) -> tuple[np.ndarray, np.ndarray]:
         rows = self._rows().order_by("claim_id").values_list("claim_id", "vector")
