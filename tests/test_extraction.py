@@ -167,3 +167,29 @@ def test_evaluate_matching_rule():
     assert evaluate(gold, [(0, 100), (240, 300)])["matched"] == 2
     # 40 of 100: not enough.
     assert evaluate(gold, [(260, 400)])["matched"] == 0
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "Dr. Chen of the U.N. agency said the figures were checked in Moscow.",
+        "“Dr. Chen said so.",
+        "Gen. Silva and Mrs. Rao met the U.N. envoy. The talks went on.",
+        "He met the U.N. Security Council. It was the first visit by a leader in 12 years.",
+        "Trade rose by 5 percent in 2019. The weather was pleasant.",
+        "Some 450 people were counted, up from 449. “We won,” he said.",
+        "It was 1. The end. 2. Two.",
+        "No. 123. The end.",
+        "Officials met at 10 a.m. The talks lasted an hour.",
+        "Roe v. Wade was decided in 1973. The U.S. The end.",
+    ],
+)
+def test_segments_without_pysbd_are_the_sentences_pysbd_finds(line):
+    """The lines segmentation settles itself (titles, initialisms, breaks after long
+    numbers) come out as pysbd alone would cut them."""
+    import pysbd
+
+    from claims.extraction.text import _segments
+
+    expected = [s.strip() for s in pysbd.Segmenter(language="en", clean=False).segment(line)]
+    assert [line[start:end] for start, end in _segments(line)] == expected

@@ -54,11 +54,28 @@ _SUBJECT_PARTICIPLE = re.compile(
 )
 # "The Pakistani leader says ...": a descriptive back-reference, like a pronoun.
 _DESCRIPTION = re.compile(r"^[Tt]he (?:[A-Z][\w-]+ )?(?:leader|premier)$")
+_SUBJECT_PARTICIPLE = _Gated(
+    _SUBJECT_PARTICIPLE,
+    [
+        "saying",
+        "stating",
+        "noting",
+        "asserting",
+        "claiming",
+        "adding",
+        "insisting",
+        "arguing",
+        "warning",
+    ],
+    fold=False,
+)
 _INVERTED = re.compile(rf"[”\"],?\s+(?:{SPEECH_VERBS})\s+(?P<who>[^.]+?)\.?$")
+_INVERTED = _Gated(_INVERTED, '”"', fold=False)
 _SOURCE = re.compile(
     r"\b(?:[Aa]ccording to|[Aa]s (?:detailed|reported) by|per)\s+(?:the\s+)?"
     r"(?P<who>[A-Z][\w&’'-]*(?:\s+(?:(?:of|for|and)\s+)?[A-Z][\w&’'-]*)*)"
 )
+_SOURCE = _Gated(_SOURCE, ("ccording to", "s detailed by", "s reported by", "per"), fold=False)
 _ORG_WORDS = re.compile(
     r"\b(?:Ministry|Department|Office|Union|Times|Reuters|Agency|Council|Government|"
     r"Commission|Party|Bank|Court|News|Post|Press|Institute|Organi[sz]ation|Nations|"
@@ -123,7 +140,9 @@ class _People:
         return [full for _, full in sorted(hits)]
 
     def learn(self, sentence: str) -> None:
-        for match in _APPOSITIVE.finditer(sentence):
+        # An appositive ("Name, the ... minister,") sits between two commas.
+        appositives = _APPOSITIVE.finditer(sentence) if sentence.count(",") >= 2 else ()
+        for match in appositives:
             self.register(match.group("name"), match.group("role").strip())
         for match in _TITLED_NAME.finditer(sentence):
             title = match.group("title")

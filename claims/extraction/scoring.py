@@ -17,7 +17,14 @@ _NUMBER_WORDS = (
     "one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|dozen|"
     "twenty|thirty|forty|fifty|hundred|thousand|million|billion|trillion|half"
 )
-_NUMBER = re.compile(rf"\d|\b(?:{_NUMBER_WORDS})(?:-\w+)?\b", re.IGNORECASE)
+# A number is a digit or a number word; the digit is looked for on its own, the words
+# (an alternation tried at every position) only in a text that holds one of them.
+_DIGIT = re.compile(r"\d")
+_NUMBER_WORD = _Gated(
+    re.compile(rf"\b(?:{_NUMBER_WORDS})(?:-\w+)?\b", re.IGNORECASE),
+    _NUMBER_WORDS.split("|"),
+    fold=True,
+)
 _FULL_MONTHS = "January|February|March|April|June|July|August|September|October|November|December"
 _DATE = re.compile(
     # A bare month name is a date, except "May", which needs a preposition.
@@ -26,6 +33,33 @@ _DATE = re.compile(
     r"\b(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)\b|"
     r"\b(?:days?|weeks?|months?|years?) (?:after|before|ago|later)\b|"
     r"\b(?:yesterday|last (?:week|month|year))\b|\b(?:1[89]|20)\d\d\b"
+)
+# Every alternative holds a month's first three letters, "day" (weekdays, "yesterday"),
+# week, month, year or the first two digits of a year.
+_DATE = _Gated(
+    _DATE,
+    [
+        "Jan",
+        "Feb",
+        "Mar",
+        "Apr",
+        "May",
+        "Jun",
+        "Jul",
+        "Aug",
+        "Sep",
+        "Oct",
+        "Nov",
+        "Dec",
+        "day",
+        "week",
+        "month",
+        "year",
+        "18",
+        "19",
+        "20",
+    ],
+    fold=False,
 )
 # Money, percentages and counted nouns: things with a figure you can look up.
 _QUANTITY = re.compile(
@@ -150,11 +184,50 @@ _OPINION = re.compile(
     r"probably|inflexion point|inflection point|turning point|watershed)\b",
     re.IGNORECASE,
 )
+_OPINION = _Gated(
+    _OPINION,
+    [
+        "indicate",
+        "suggests",
+        "no surprise",
+        "could be interpreted",
+        "would be a win",
+        "appear",
+        "looks to be",
+        "seem",
+        "arguably",
+        "perhaps",
+        "probably",
+        "inflexion point",
+        "inflection point",
+        "turning point",
+        "watershed",
+    ],
+    fold=True,
+)
 # Forecasts, promises and plans cannot be verified yet, whoever makes them.
 # ("may" stays lowercase so the month May is not taken for a forecast.)
 _PREDICTION = re.compile(
     r"\b(?:[Ww]ill|[Ww]ould|[Cc]ould|[Mm]ight|may|[Ss]hall)\b|\b(?:[Hh]opes?|[Hh]oped|"
     r"plans? to|intends? to|aims? to|is looking to|are looking to|expects? to|expected to)\b"
+)
+_PREDICTION = _Gated(
+    _PREDICTION,
+    [
+        "will",
+        "would",
+        "could",
+        "might",
+        "may",
+        "shall",
+        "hope",
+        "plan",
+        "intend",
+        "aim",
+        "looking to",
+        "expect",
+    ],
+    fold=True,
 )
 _QUOTED = re.compile(r"“[^”]*”|\"[^\"]*\"")
 
@@ -190,7 +263,10 @@ def _bare(word: str) -> str:
 def _has_superlative(sentence: str) -> bool:
     if _SUPERLATIVE.search(sentence):
         return True
-    words = _EST_WORD.findall(sentence.lower())
+    lowered = sentence.lower()
+    if "est" not in lowered:
+        return False
+    words = _EST_WORD.findall(lowered)
     return any(word not in _NOT_SUPERLATIVE for word in words)
 
 
@@ -217,7 +293,7 @@ def _score(
     sentence: str, known: frozenset[str] = frozenset(), attributed: bool = False
 ) -> tuple[float, tuple[str, ...]]:
     reasons: list[str] = []
-    if _NUMBER.search(sentence):
+    if _DIGIT.search(sentence) or _NUMBER_WORD.search(sentence):
         reasons.append("number")
     if _QUANTITY.search(sentence):
         reasons.append("quantity")

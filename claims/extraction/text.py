@@ -80,11 +80,23 @@ _SPEECH_TAG_START = re.compile(rf"^(?:[a-z]|(?:[A-Z][\w’'-]*\s+){{1,3}}(?:{SPE
 _ONE_SENTENCE_LINE = re.compile(r"(?:[^.!?。．！？…)\r]|(?<=\d)\.(?=\d))*[.!?。．！？…”\"’')\]\s]*")
 
 
-# A full stop after an ordinary lower-case word, then a capital: a sentence break
-# pysbd makes too, found here without running it. Abbreviations ("approx.",
-# "gen.", "U.S.") and numbers (list items, "No. 5") are left to pysbd.
-_CLEAR_BREAK = re.compile(r"(?<![\w.])([\w.]*[a-z][a-z])\.(?=[”\"’']?\s+[A-Z“\"])")
+# A full stop after an ordinary lower-case word or a number of three digits or more
+# ("in 2019."), then a capital: a sentence break pysbd makes too, found here without
+# running it. Abbreviations ("approx.", "gen.", "U.S.") and short numbers (list items
+# such as "1." and "12.", which pysbd may join across a line) are left to pysbd.
+_CLEAR_BREAK = re.compile(
+    r"(?:(?<![\w.])([\w.]*[a-z][a-z])|(?<!\S)\d{3,})\.(?=[”\"’']?\s+[A-Z“\"])"
+)
 _ABBREVIATIONS = frozenset(English.Abbreviation.ABBREVIATIONS)
+
+# Full stops pysbd never ends a sentence at: after one of its titles ("Dr.", "Gen.")
+# that follows a space or starts the text, and after a capital initialism ("U.N.")
+# before a lower-case word. A line whose other full stops are these is one sentence as
+# much as one with none. ("v." is left out: pysbd reads lone letters as list items.)
+_PREPOSITIVE = "|".join(a for a in English.Abbreviation.PREPOSITIVE_ABBREVIATIONS if len(a) > 1)
+_NEVER_A_BREAK = re.compile(
+    rf"(?<!\S)(?i:{_PREPOSITIVE})\.(?=\s)|(?<![\w.])[A-Z](?:\.[A-Z])+\.(?=\s+[a-z])"
+)
 
 
 def _pieces(line: str) -> list[tuple[int, int]]:
@@ -92,7 +104,7 @@ def _pieces(line: str) -> list[tuple[int, int]]:
     pieces, start = [], 0
     for match in _CLEAR_BREAK.finditer(line):
         word = match.group(1)
-        if "." in word or word.lower() in _ABBREVIATIONS:
+        if word is not None and ("." in word or word.lower() in _ABBREVIATIONS):
             continue
         end = match.end() + 1
         while end < len(line) and line[end] in CLOSE_QUOTES + "'":
@@ -103,6 +115,13 @@ def _pieces(line: str) -> list[tuple[int, int]]:
     return pieces
 
 
+def _without_titles(piece: str) -> str:
+    """`piece` with the full stops of _NEVER_A_BREAK taken out."""
+    if "." not in piece:
+        return piece
+    return _NEVER_A_BREAK.sub(lambda match: match.group().replace(".", ""), piece)
+
+
 def _line_sentences(line: str) -> list[tuple[int, int]]:
     """Sentence spans inside one line of text (no newline in it)."""
     spans: list[tuple[int, int]] = []
@@ -110,7 +129,7 @@ def _line_sentences(line: str) -> list[tuple[int, int]]:
         piece = line[piece_start:piece_end]
         if not piece.strip():
             continue
-        if "  " not in piece and _ONE_SENTENCE_LINE.fullmatch(piece.strip()):
+        if "  " not in piece and _ONE_SENTENCE_LINE.fullmatch(_without_titles(piece).strip()):
             spans.append((piece_start, piece_end))
             continue
         # The processor alone gives the sentences; pysbd's own char_span mode
@@ -184,11 +203,19 @@ _FURNITURE = re.compile(
     r"don'?t get censored)[.…!\s]*",
     re.IGNORECASE,
 )
-_CALL_TO_ACTION = re.compile(
-    r"\b(sign up|subscribe|newsletter|stay in touch|follow us|censoring us)\b",
-    re.IGNORECASE,
+_CALL_TO_ACTION = _Gated(
+    re.compile(
+        r"\b(sign up|subscribe|newsletter|stay in touch|follow us|censoring us)\b",
+        re.IGNORECASE,
+    ),
+    ("sign up", "subscribe", "newsletter", "stay in touch", "follow us", "censoring us"),
+    fold=True,
 )
-_CAPTION = re.compile(r"\b(Photo|Getty Images|AP|Reuters|AFP)\s*$|/Pool\b")
+_CAPTION = _Gated(
+    re.compile(r"\b(Photo|Getty Images|AP|Reuters|AFP)\s*$|/Pool\b"),
+    ("Photo", "Getty Images", "AP", "Reuters", "AFP", "/Pool"),
+    fold=False,
+)
 _BULLET = re.compile(r"^[•·▪●*–-]\s")
 # Author bios are boilerplate about the writer, not about the news.
 _BIO = re.compile(
@@ -196,14 +223,18 @@ _BIO = re.compile(
     r"^(Lead|Senior|Staff|Contributing)\s+(Editor|Writer|Reporter)\b|"
     r"\b(His|Her|Their) motto\b",
 )
+_BIO = _Gated(_BIO, ("is our", "Lead", "Senior", "Staff", "Contributing", " motto"), fold=False)
 # Body sentences end in terminal punctuation (maybe inside a closing quote or
 # bracket). Headlines, captions and menu entries usually do not; a ":" ends a
 # lead-in to a quote, which is attribution rather than a claim of its own.
 _TERMINAL = re.compile(r"[.!?][”\"’')\]]*$")
 
 
+_WORD = re.compile(r"[A-Za-z0-9][\w’'$.,-]*")
+
+
 def _word_count(sentence: str) -> int:
-    return len(re.findall(r"[A-Za-z0-9][\w’'$.,-]*", sentence))
+    return len(_WORD.findall(sentence))
 
 
 def _is_furniture(sentence: str) -> bool:
