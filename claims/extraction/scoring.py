@@ -62,14 +62,27 @@ _DATE = _Gated(
     fold=False,
 )
 # Money, percentages and counted nouns: things with a figure you can look up.
-_QUANTITY = re.compile(
-    r"[$£€¥₹]\s?\d|\d\s?%|\b\d[\d,.]*\s*(?:per ?cent|percent|million|billion|trillion)\b|"
-    rf"\b(?:\d[\d,.]*|{_NUMBER_WORDS})[- ](?:[a-z]+[- ]){{0,2}}"
+# Two patterns: with a figure in digits, and with a number word (that alternation,
+# tried at every position, only where one of the words is).
+_COUNTED = (
+    r"[- ](?:[a-z]+[- ]){0,2}"
     r"(?:countries|nations|states|people|troops|soldiers|deaths|days?|years?|months?|"
-    r"weeks?|km|miles|tonnes|barrels|votes|members|heads|cases|dollars|rupees|percent)\b",
-    re.IGNORECASE,
+    r"weeks?|km|miles|tonnes|barrels|votes|members|heads|cases|dollars|rupees|percent)\b"
 )
-_QUANTITY = _Gated(_QUANTITY, (*"0123456789$£€¥₹", *_NUMBER_WORDS.split("|")), fold=True)
+_QUANTITY_IN_DIGITS = _Gated(
+    re.compile(
+        r"[$£€¥₹]\s?\d|\d\s?%|\b\d[\d,.]*\s*(?:per ?cent|percent|million|billion|trillion)\b|"
+        rf"\b\d[\d,.]*{_COUNTED}",
+        re.IGNORECASE,
+    ),
+    (*"0123456789$£€¥₹", *_NUMBER_WORDS.split("|")),
+    fold=True,
+)
+_QUANTITY_IN_WORDS = _Gated(
+    re.compile(rf"\b(?:{_NUMBER_WORDS}){_COUNTED}", re.IGNORECASE),
+    _NUMBER_WORDS.split("|"),
+    fold=True,
+)
 # Firsts, records and rankings ("main partner", "top exporter") are classic
 # checkable claims.
 _SUPERLATIVE = re.compile(
@@ -295,7 +308,7 @@ def _score(
     reasons: list[str] = []
     if _DIGIT.search(sentence) or _NUMBER_WORD.search(sentence):
         reasons.append("number")
-    if _QUANTITY.search(sentence):
+    if _QUANTITY_IN_DIGITS.search(sentence) or _QUANTITY_IN_WORDS.search(sentence):
         reasons.append("quantity")
     if _DATE.search(sentence):
         reasons.append("date")

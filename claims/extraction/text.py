@@ -9,6 +9,7 @@ other stages share.
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 from dataclasses import dataclass
 
 import pysbd
@@ -186,10 +187,8 @@ def _segments(text: str) -> list[tuple[int, int]]:
 def _paragraph_ids(text: str, spans: list[tuple[int, int]]) -> list[int]:
     """Index of the blank-line separated paragraph each span falls in."""
     breaks = [m.start() for m in re.finditer(r"\n[ \t\xa0]*\n", text)]
-    ids = []
-    for start, _ in spans:
-        ids.append(sum(1 for b in breaks if b < start))
-    return ids
+    # The number of breaks before each span's start.
+    return [bisect_left(breaks, start) for start, _ in spans]
 
 
 # ---------------------------------------------------------------------------
