@@ -85,7 +85,7 @@ def stored_vectors(model: str, claim_ids) -> tuple[np.ndarray, np.ndarray]:
     """The stored vectors of `model` for `claim_ids` (those that have one), by claim id:
     raw rows, no model instances, an array parameter on PostgreSQL."""
     claim_ids = sorted({int(i) for i in claim_ids})
-    ids, vectors = [], []
+    rows = []
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
             chunks = [(claim_ids, "= ANY(%s)")] if claim_ids else []
@@ -98,13 +98,8 @@ def stored_vectors(model: str, claim_ids) -> tuple[np.ndarray, np.ndarray]:
             params = [model, part] if connection.vendor == "postgresql" else [model, *part]
             sql = f"SELECT claim_id, vector FROM claims_claimembedding WHERE model = %s AND claim_id {test}"  # noqa: S608, E501 (placeholders only)
             cursor.execute(sql + " ORDER BY claim_id", params)
-            for claim_id, vector in cursor.fetchall():
-                ids.append(claim_id)
-                vectors.append(bytes(vector))
-    if not ids:
-        return _empty()
-    matrix = np.frombuffer(b"".join(vectors), dtype="<f4").reshape(len(ids), -1)
-    return np.asarray(ids, dtype=np.int64), matrix
+            rows += cursor.fetchall()
+    return _matrix(rows)
 
 
 def _matrix(rows) -> tuple[np.ndarray, np.ndarray]:
