@@ -191,9 +191,14 @@ def send_back(
         expected_version=expected_version,
         comment=comment,
     )
+    return _back_to_draft(begun, actor, "sent back")
+
+
+def _back_to_draft(begun, actor: AbstractBaseUser, note: str) -> Claim:
+    """The proposed verdict is a draft again (sent back, or withdrawn by its proposer)."""
     verdict = begun.proposed
     verdict.state = Verdict.State.DRAFT
-    record_history(verdict, actor, "sent back")
+    record_history(verdict, actor, note)
     verdict.save(update_fields=["state", "updated_at"])
     return finish(begun, actor=actor, verdict=verdict)
 
@@ -215,11 +220,7 @@ def withdraw_proposal(
         expected_version=expected_version,
         comment=comment,
     )
-    verdict = begun.proposed
-    verdict.state = Verdict.State.DRAFT
-    record_history(verdict, actor, "proposal withdrawn")
-    verdict.save(update_fields=["state", "updated_at"])
-    return finish(begun, actor=actor, verdict=verdict)
+    return _back_to_draft(begun, actor, "proposal withdrawn")
 
 
 @transaction.atomic
