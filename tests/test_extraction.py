@@ -193,3 +193,49 @@ def test_segments_without_pysbd_are_the_sentences_pysbd_finds(line):
 
     expected = [s.strip() for s in pysbd.Segmenter(language="en", clean=False).segment(line)]
     assert [line[start:end] for start, end in _segments(line)] == expected
+
+
+@pytest.mark.parametrize(
+    "text, claim",
+    [
+        (
+            "KARACHI: Islamabad holds that disputes must be settled by talks, aides said Monday.",
+            "Islamabad holds that disputes must be settled by talks, aides said Monday.",
+        ),
+        (
+            "NEW DELHI, Feb 26 (Reuters) - India abstained along with 34 other countries, "
+            "the foreign ministry said.",
+            "India abstained along with 34 other countries, the foreign ministry said.",
+        ),
+        (
+            "ISLAMABAD — Prime Minister Imran Khan said on Friday that 22 envoys had written.",
+            "Prime Minister Imran Khan said on Friday that 22 envoys had written.",
+        ),
+        (
+            "WASHINGTON (AP) — The State Department said 141 countries voted for it.",
+            "The State Department said 141 countries voted for it.",
+        ),
+        (
+            "ANCHOR: The prime minister's visit was the first in 20 years, officials said.",
+            "The prime minister's visit was the first in 20 years, officials said.",
+        ),
+        # Not datelines: a name that is the sentence's subject, initials, two capitals.
+        (
+            "NATO said 30 members agreed to the plan in 2022.",
+            "NATO said 30 members agreed to the plan in 2022.",
+        ),
+        (
+            "The U.N. said 141 countries voted in favour on March 2.",
+            "The U.N. said 141 countries voted in favour on March 2.",
+        ),
+        (
+            "UN: 141 countries voted in favour, the assembly said.",
+            "UN: 141 countries voted in favour, the assembly said.",
+        ),
+    ],
+)
+def test_a_dateline_or_speaker_tag_is_not_part_of_the_claim(text, claim):
+    body = f"Headline\n\n{text}\n"
+    (found,) = extract_claims(body)
+    assert found.text == claim
+    assert body[found.start : found.end] == claim  # the span is still exact

@@ -31,6 +31,7 @@ from claims.extraction.text import (
     _is_furniture,
     _paragraph_ids,
     _segments,
+    without_dateline,
 )
 
 DEFAULT_THRESHOLD = 0.4
@@ -67,6 +68,7 @@ def extract_claims(text: str, *, threshold: float = DEFAULT_THRESHOLD) -> list[F
     pending: ClaimantRef | None = None  # speaker announced by a "X said:" lead-in
     found: list[FoundClaim] = []
     for (start, end), paragraph in zip(spans, paragraphs, strict=True):
+        start = without_dateline(text, start, end)
         sentence = text[start:end]
         if paragraph in bio_paragraphs or _is_furniture(sentence):
             pending = None

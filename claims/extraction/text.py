@@ -228,6 +228,25 @@ _BIO = _Gated(_BIO, ("is our", "Lead", "Senior", "Staff", "Contributing", " mott
 # lead-in to a quote, which is attribution rather than a claim of its own.
 _TERMINAL = re.compile(r"[.!?][”\"’')\]]*$")
 
+# A wire story's dateline or a transcript's speaker tag before the sentence proper:
+# "KARACHI: ...", "NEW DELHI, Feb 26 (Reuters) - ...", "ISLAMABAD — ...", "ANCHOR: ...".
+# A place or a tag in capitals (three letters at least), an optional date or country after
+# a comma, an optional agency in brackets, then a colon or a dash and a capital. Not part
+# of the claim: it is where the story was filed, or who reads it out.
+_DATELINE = re.compile(
+    r"[A-Z]{2}[A-Z'.-]+(?: [A-Z][A-Z'.-]+){0,3}"
+    r"(?:, [A-Z][A-Za-z0-9 .]{0,30}?)?"
+    r"(?: \([A-Z][A-Za-z&. ]{0,20}\))?"
+    r"(?::| ?[—–]| -{1,2}) +(?=[A-Z“\"‘])"
+)
+
+
+def without_dateline(text: str, start: int, end: int) -> int:
+    """Where the sentence text[start:end] begins once a leading dateline or speaker tag
+    is set aside (start itself when it has none)."""
+    found = _DATELINE.match(text, start, end)
+    return found.end() if found else start
+
 
 _WORD = re.compile(r"[A-Za-z0-9][\w’'$.,-]*")
 
