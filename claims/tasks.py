@@ -71,6 +71,14 @@ def sweep_unlinked_claims() -> int:
     return len(ids)
 
 
+def prune_vector_log() -> int:
+    """Delete the vector indexes' change log but its last FACTCHECK_VECTOR_LOG_KEEP rows
+    (claims.vectors.prune_log); returns how many rows went."""
+    from claims.vectors import prune_log
+
+    return prune_log()
+
+
 def fold_status_counts() -> int:
     """Fold the rows the status-count triggers added (claims.services.counts): the
     dashboard's claims by state stay a few rows to read."""

@@ -5,7 +5,10 @@ up to date before each search from the change log (claims.ClaimEmbeddingChange, 
 triggers fill on every insert, delete and update of an embedding, whatever wrote it):
 the claims whose vectors changed since the last row it applied are taken out and put
 back as they now stand, so a deleted or replaced vector never lingers and a new one is
-found at once, without counting or comparing a million rows before each search.
+found at once, without counting or comparing a million rows before each search. The
+sweep (claims.tasks.prune_vector_log) keeps the log to its last FACTCHECK_VECTOR_LOG_KEEP
+rows; an index (or a file) whose position is older than the oldest row left is read
+again from the database, never brought up to date from part of the log.
 
 Two kinds, by how many vectors the model has:
 - below FACTCHECK_VECTOR_EXACT_BELOW (50,000): exact search over a matrix held in this
@@ -42,7 +45,7 @@ from pathlib import Path
 import numpy as np
 from django.conf import settings
 from django.db import connection
-from django.db.models import Max
+from django.db.models import Max, Min
 
 from claims.embedding import DIM
 from claims.models import ClaimEmbedding, ClaimEmbeddingChange
@@ -59,6 +62,8 @@ _TRAIN_PER_CELL = 40
 _SEED = 7
 # Grown to this many times the vectors its cells were trained on, an index is built again.
 _REGROW = 4
+# Change-log rows one prune_log deletes at most.
+_PRUNE_MOST = 500_000
 
 
 def exact_below() -> int:
@@ -75,6 +80,10 @@ def probes() -> int:
 
 def save_every() -> int:
     return int(getattr(settings, "FACTCHECK_VECTOR_SAVE_EVERY", 10_000))
+
+
+def log_keep() -> int:
+    return int(getattr(settings, "FACTCHECK_VECTOR_LOG_KEEP", 100_000))
 
 
 def _empty() -> tuple[np.ndarray, np.ndarray]:
@@ -151,6 +160,10 @@ class VectorIndex:
     def _log_end() -> int:
         return ClaimEmbeddingChange.objects.aggregate(end=Max("id"))["end"] or 0
 
+    @staticmethod
+    def _log_start() -> int:
+        return ClaimEmbeddingChange.objects.aggregate(start=Min("id"))["start"] or 0
+
     def _identity(self) -> str:
         """Which database this is, so a file of a dropped and recreated one (same name, its
         log started again) is not taken for its own."""
@@ -175,8 +188,9 @@ class VectorIndex:
         if end < self.position:  # the log went back: another database under this name
             self._open(database)
             return
-        if end > self.position:
-            self._apply(end)
+        if end > self.position and not self._apply(end):
+            self._open(database)  # the log was pruned past it: the rows it needs are gone
+            return
         if self.ivf is None:
             count = self._rows().count()
             if count != len(self.ids) or count >= max(exact_below(), 1):
@@ -201,7 +215,10 @@ class VectorIndex:
         self._build(end)
         self.save()
 
-    def _apply(self, end: int) -> None:
+    def _apply(self, end: int) -> bool:
+        """Take in the log's rows after this index's position up to `end`; False, having
+        changed nothing, when some of them were pruned (prune_log) and the index must be
+        read again from the database."""
         changed = np.asarray(
             sorted(
                 set(
@@ -212,6 +229,10 @@ class VectorIndex:
             ),
             dtype=np.int64,
         )
+        # Looked at after the rows were read: pruning deletes from the oldest row up, so a
+        # row deleted before that read leaves the oldest row past this position now.
+        if self._log_start() > self.position + 1:
+            return False
         ids, matrix = self._vectors(changed)
         if self.ivf is not None:
             # Only ids it may hold are looked for: removing scans every cell.
@@ -229,6 +250,7 @@ class VectorIndex:
         self.position = end
         if self.ivf is not None and self.unsaved >= save_every():
             self.save()
+        return True
 
     def _build(self, end: int) -> None:
         import faiss
@@ -314,7 +336,10 @@ class VectorIndex:
             return False
         self.ivf, self.position = ivf, header["position"]
         self.trained, self.top = header["trained"], header["top"]
-        self._apply(end)
+        if not self._apply(end):
+            logger.info("vector index %s is older than the change log: building it again", path)
+            self.ivf = None
+            return False
         if len(self) != count:
             logger.warning("vector index %s does not add up: building it again", path)
             self.ivf = None
@@ -356,6 +381,18 @@ class VectorIndex:
             order = np.lexsort((ids[rows], -sims))[:k]
             found.append([(int(ids[rows[j]]), float(sims[j])) for j in order])
         return found
+
+
+def prune_log(*, most: int = _PRUNE_MOST) -> int:
+    """Delete the change log's rows but the last FACTCHECK_VECTOR_LOG_KEEP, at most `most`
+    of them (a long log goes over a few calls, each a short statement). The newest row is
+    always kept, so the log's end never goes back (refresh would take that for another
+    database). An index further behind finds the gap (_apply) and is read again."""
+    start = VectorIndex._log_start()
+    below = min(VectorIndex._log_end() - max(log_keep(), 1) + 1, start + most)
+    if below <= start:
+        return 0
+    return ClaimEmbeddingChange.objects.filter(id__lt=below).delete()[0]
 
 
 _indexes: dict[str, VectorIndex] = {}

@@ -351,6 +351,8 @@ FACTCHECK_SWEEPERS = [
     "reviews.tasks.send_reminders",
     # Not undone work: the claims-by-state rows folded into one a state.
     "claims.tasks.fold_status_counts",
+    # Nor this: the vector indexes' change log kept to its last FACTCHECK_VECTOR_LOG_KEEP rows.
+    "claims.tasks.prune_vector_log",
 ]
 # Reminders: a reviewer whose claim has waited this many days, editors whose approval
 # queue holds a proposal older than this many hours.
@@ -404,6 +406,9 @@ FACTCHECK_VECTOR_EXACT_BELOW = env.int("FACTCHECK_VECTOR_EXACT_BELOW", default=5
 FACTCHECK_VECTOR_CANDIDATES = env.int("FACTCHECK_VECTOR_CANDIDATES", default=100)
 FACTCHECK_VECTOR_PROBES = env.int("FACTCHECK_VECTOR_PROBES", default=64)
 FACTCHECK_VECTOR_SAVE_EVERY = env.int("FACTCHECK_VECTOR_SAVE_EVERY", default=10_000)
+# The change log the indexes are brought up to date from keeps its last this many rows
+# (pruned by the sweep); an index further behind is read again from the database.
+FACTCHECK_VECTOR_LOG_KEEP = env.int("FACTCHECK_VECTOR_LOG_KEEP", default=100_000)
 # Every outside url (evidence archives, webhooks) goes through factcheck.fetch: only
 # public addresses, at most this many seconds for the whole exchange, this many bytes of
 # answer and this many redirects. FACTCHECK_FETCH_ALLOW lets named hosts (host or
