@@ -349,9 +349,8 @@ FACTCHECK_SWEEPERS = [
     "claims.tasks.sweep_unlinked_claims",
     "reviews.tasks.sweep_unarchived_evidence",
     "reviews.tasks.send_reminders",
-    # Not undone work: the claims-by-state rows folded into one a state.
+    # Not undone work, upkeep: claims-by-state rows folded, the vector index's log pruned.
     "claims.tasks.fold_status_counts",
-    # Nor this: the vector indexes' change log kept to its last FACTCHECK_VECTOR_LOG_KEEP rows.
     "claims.tasks.prune_vector_log",
 ]
 # Reminders: a reviewer whose claim has waited this many days, editors whose approval
@@ -360,10 +359,7 @@ FACTCHECK_REMIND_REVIEW_DAYS = env.float("FACTCHECK_REMIND_REVIEW_DAYS", default
 FACTCHECK_REMIND_APPROVAL_HOURS = env.float("FACTCHECK_REMIND_APPROVAL_HOURS", default=24)
 CELERY_BEAT_SCHEDULE = {
     "outbox-relay": {"task": "outbox.relay", "schedule": FACTCHECK_RELAY_INTERVAL},
-    "outbox-finish-undone": {
-        "task": "outbox.finish_undone",
-        "schedule": FACTCHECK_SWEEP_INTERVAL,
-    },
+    "outbox-finish-undone": {"task": "outbox.finish_undone", "schedule": FACTCHECK_SWEEP_INTERVAL},
 }
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 
@@ -406,8 +402,7 @@ FACTCHECK_VECTOR_EXACT_BELOW = env.int("FACTCHECK_VECTOR_EXACT_BELOW", default=5
 FACTCHECK_VECTOR_CANDIDATES = env.int("FACTCHECK_VECTOR_CANDIDATES", default=100)
 FACTCHECK_VECTOR_PROBES = env.int("FACTCHECK_VECTOR_PROBES", default=64)
 FACTCHECK_VECTOR_SAVE_EVERY = env.int("FACTCHECK_VECTOR_SAVE_EVERY", default=10_000)
-# The change log the indexes are brought up to date from keeps its last this many rows
-# (pruned by the sweep); an index further behind is read again from the database.
+# Its change log keeps its last LOG_KEEP rows; an index further behind is read again.
 FACTCHECK_VECTOR_LOG_KEEP = env.int("FACTCHECK_VECTOR_LOG_KEEP", default=100_000)
 # Every outside url (evidence archives, webhooks) goes through factcheck.fetch: only
 # public addresses, at most this many seconds for the whole exchange, this many bytes of
