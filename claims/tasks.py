@@ -79,6 +79,14 @@ def prune_vector_log() -> int:
     return prune_log()
 
 
+def rebuild_vector_index(model: str, built: int) -> bool:
+    """Build a vector index that outgrew its cells, beside the workers searching the old
+    one (claims.vectors.rebuild); nothing when a newer build is there already."""
+    from claims.vectors import rebuild
+
+    return rebuild(model=model, built=built)
+
+
 def fold_status_counts() -> int:
     """Fold the rows the status-count triggers added (claims.services.counts): the
     dashboard's claims by state stay a few rows to read."""

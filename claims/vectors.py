@@ -17,13 +17,18 @@ Two kinds, by how many vectors the model has:
   (a test's rolled-back rows whose ids come again).
 - from there on: an inverted-file index (faiss IVF, vectors kept as 8-bit codes: about
   sqrt(n) k-means cells, FACTCHECK_VECTOR_PROBES of them searched), persisted under
-  FACTCHECK_VAR_DIR/vectors/ as one file per database and model, written atomically (a
-  temporary file renamed over it) with the log row it is up to date with. A worker that
-  starts loads it and applies the log since; the file is written again after
-  FACTCHECK_VECTOR_SAVE_EVERY changes, and built again from the database when it is
-  missing, of another database or model, does not add up, or has grown to four times
-  the vectors its cells were trained on. The build samples its training vectors with a
-  fixed seed, so workers that build it apart build the same index.
+  FACTCHECK_VAR_DIR/vectors/ as one file per database and model (claims.vector_files:
+  written atomically, with the log row it is up to date with and the one it was built
+  at). A worker that starts loads it and applies the log since; the file is written
+  again after FACTCHECK_VECTOR_SAVE_EVERY changes (by whichever worker has the
+  directory's lock, never over a newer build), and built again from the database when
+  it is missing, of another database or model, or does not add up. An index grown to
+  four times the vectors its cells were trained on is built again in the background
+  (claims.tasks.rebuild_vector_index, through the outbox, one at a time): the worker
+  that asked goes on searching its own, and every worker takes up the new file at its
+  next refresh (a stat of the file each time, its header read when it changed). The
+  build samples its training vectors with a fixed seed, so workers that build it apart
+  build the same index.
   FACTCHECK_VECTOR_CANDIDATES approximate neighbours are scored again with the exact
   cosine of their stored vectors (one query), best first.
 
@@ -34,12 +39,11 @@ file is missing; IVF builds a million in about a minute (bench/README.md).
 
 from __future__ import annotations
 
-import json
 import logging
 import mmap
 import os
 import re
-import tempfile
+import time
 from pathlib import Path
 
 import numpy as np
@@ -47,6 +51,7 @@ from django.conf import settings
 from django.db import connection
 from django.db.models import Max, Min
 
+from claims import vector_files
 from claims.embedding import DIM
 from claims.models import ClaimEmbedding, ClaimEmbeddingChange
 
@@ -54,14 +59,16 @@ logger = logging.getLogger(__name__)
 # faiss reports at INFO which CPU build it loaded (the wheel's generic one here).
 logging.getLogger("faiss.loader").setLevel(logging.WARNING)
 
-_MAGIC = b"FCVEC1\n"
 # Claim ids per IN list when vectors are read back.
 _CHUNK = 10000
 # Training vectors per k-means cell, and the seed that picks them.
 _TRAIN_PER_CELL = 40
 _SEED = 7
-# Grown to this many times the vectors its cells were trained on, an index is built again.
+# Grown to this many times the vectors its cells were trained on, an index is built again
+# (in the background: rebuild), asked for at most once in this many seconds by a worker.
 _REGROW = 4
+_ASK_REBUILD_EVERY = 300
+REBUILD_TASK = "claims.tasks.rebuild_vector_index"
 # Change-log rows one prune_log deletes at most.
 _PRUNE_MOST = 500_000
 
@@ -135,7 +142,10 @@ class VectorIndex:
         self.ivf = None  # the approximate kind: a faiss index, keyed by claim id
         self.trained = 0  # how many vectors its cells were trained on
         self.top = 0  # the highest claim id in it
+        self.built = 0  # the log row it was built at: a higher one in the file is newer
         self.unsaved = 0
+        self.seen = None  # the file as last read or written (inode, mtime, size)
+        self.asked = -float("inf")  # when this worker last asked for a rebuild
 
     @property
     def approximate(self) -> bool:
@@ -180,8 +190,8 @@ class VectorIndex:
     # -- bringing it up to date --------------------------------------------------------
 
     def refresh(self) -> None:
-        database = f"{connection.vendor}:{connection.settings_dict.get('NAME')}"
-        if database != self.database:
+        database = _database()
+        if database != self.database or (self.ivf is not None and self._newer_file()):
             self._open(database)
             return
         end = self._log_end()
@@ -196,8 +206,19 @@ class VectorIndex:
             if count != len(self.ids) or count >= max(exact_below(), 1):
                 self._open(database)
         elif len(self) > _REGROW * self.trained:
-            self._build(end)
-            self.save()
+            self._ask_rebuild()
+
+    def _ask_rebuild(self) -> None:
+        """Queue a build of this index (rebuild, through the outbox) and go on searching this
+        one: at a million vectors the build takes a minute and a half. The worker that
+        builds it writes the file; every worker takes it up at its next refresh."""
+        from factcheck.outbox import enqueue
+
+        if time.monotonic() - self.asked < _ASK_REBUILD_EVERY:
+            return
+        self.asked = time.monotonic()
+        key = f"vectors:rebuild:{self.database}:{self.model}"[:200]
+        enqueue(REBUILD_TASK, key=key, model=self.model, built=self.built)
 
     def _open(self, database: str) -> None:
         # The log's end is read before the rows: a change made while they are read is
@@ -268,7 +289,7 @@ class VectorIndex:
         sample = min(len(ids), cells * _TRAIN_PER_CELL)
         ivf.train(matrix[np.sort(rng.choice(len(ids), sample, replace=False))])
         ivf.add_with_ids(matrix, ids)
-        self.ivf, self.trained, self.position = ivf, len(ids), end
+        self.ivf, self.trained, self.position, self.built = ivf, len(ids), end, end
         self.top = int(ids.max()) if len(ids) else 0
 
     # -- the file ----------------------------------------------------------------------
@@ -279,14 +300,24 @@ class VectorIndex:
         return directory / f"{slug[-150:]}.faiss"
 
     def save(self) -> None:
-        """Write the index and the log row it is up to date with to its file, atomically."""
+        """Write the index and the log row it is up to date with to its file, atomically,
+        unless the file holds a newer build (which this worker takes up at its refresh)."""
         if self.ivf is None:
             return
-        import faiss
-
         path = self.path()
         path.parent.mkdir(parents=True, exist_ok=True)
-        header = json.dumps(
+        with vector_files.locked(path.parent) as mine:
+            on_file = self._header()
+            if not mine or (on_file is not None and on_file.get("built", 0) > self.built):
+                return  # another worker is writing, or wrote a newer build
+            self._write(path)
+        self.unsaved = 0
+
+    def _write(self, path: Path) -> None:
+        import faiss
+
+        vector_files.write(
+            path,
             {
                 "model": self.model,
                 "database": self._identity(),
@@ -294,20 +325,31 @@ class VectorIndex:
                 "count": len(self),
                 "trained": self.trained,
                 "top": self.top,
-            }
-        ).encode()
-        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=path.name, suffix=".tmp")
+                "built": self.built,
+            },
+            faiss.serialize_index(self.ivf).tobytes(),
+        )
+        self.seen = vector_files.mark(path)
+
+    def _header(self) -> dict | None:
+        """The header of the file if it is this database's and this model's."""
         try:
-            with os.fdopen(fd, "wb") as out:
-                out.write(_MAGIC + len(header).to_bytes(8, "little") + header)
-                out.write(faiss.serialize_index(self.ivf).tobytes())
-                out.flush()
-                os.fsync(out.fileno())
-            os.replace(tmp, path)
-        except BaseException:
-            Path(tmp).unlink(missing_ok=True)
-            raise
-        self.unsaved = 0
+            header = vector_files.peek(self.path())
+        except (OSError, ValueError, KeyError):
+            return None
+        if header["model"] != self.model or header["database"] != self._identity():
+            return None
+        return header
+
+    def _newer_file(self) -> bool:
+        """Whether the file holds a newer build than this index (another worker rebuilt
+        it): a stat at each refresh, the header read only when the file changed."""
+        mark = vector_files.mark(self.path())
+        if mark is None or mark == self.seen:
+            return False
+        self.seen = mark
+        header = self._header()
+        return header is not None and header.get("built", 0) > self.built
 
     def _load(self, end: int, count: int) -> bool:
         """Take the index from its file if it is this database's and this model's and adds
@@ -317,18 +359,16 @@ class VectorIndex:
         path = self.path()
         try:
             with path.open("rb") as f, mmap.mmap(f.fileno(), 0, access=mmap.ACCESS_READ) as m:
-                if m[: len(_MAGIC)] != _MAGIC:
-                    raise ValueError("not a vector index file")
-                start = len(_MAGIC) + 8
-                size = int.from_bytes(m[len(_MAGIC) : start], "little")
-                header = json.loads(m[start : start + size])
+                header = vector_files.read_header(m)
                 if (
                     header["model"] != self.model
                     or header["database"] != self._identity()
                     or header["position"] > end
                 ):
                     return False
-                ivf = faiss.deserialize_index(np.frombuffer(m, dtype=np.uint8, offset=start + size))
+                offset = header["offset"]
+                ivf = faiss.deserialize_index(np.frombuffer(m, dtype=np.uint8, offset=offset))
+                self.seen = vector_files.mark(path, os.fstat(f.fileno()))
         except FileNotFoundError:
             return False
         except (OSError, ValueError, KeyError, RuntimeError) as error:
@@ -336,6 +376,7 @@ class VectorIndex:
             return False
         self.ivf, self.position = ivf, header["position"]
         self.trained, self.top = header["trained"], header["top"]
+        self.built = header.get("built", 0)
         if not self._apply(end):
             logger.info("vector index %s is older than the change log: building it again", path)
             self.ivf = None
@@ -381,6 +422,28 @@ class VectorIndex:
             order = np.lexsort((ids[rows], -sims))[:k]
             found.append([(int(ids[rows[j]]), float(sims[j])) for j in order])
         return found
+
+
+def _database() -> str:
+    return f"{connection.vendor}:{connection.settings_dict.get('NAME')}"
+
+
+def rebuild(*, model: str, built: int) -> bool:
+    """Build the index of `model` from the database and write its file, unless a build
+    newer than `built` is there already or another worker is building it (one at a time:
+    the directory's lock, held through the build). Workers searching meanwhile keep
+    their index, and take up the file at their next refresh. Returns whether it built."""
+    index = VectorIndex(model)
+    index.database = _database()
+    path = index.path()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with vector_files.locked(path.parent) as mine:
+        on_file = index._header()
+        if not mine or (on_file is not None and on_file.get("built", 0) > built):
+            return False
+        index._build(index._log_end())
+        index._write(path)
+    return True
 
 
 def prune_log(*, most: int = _PRUNE_MOST) -> int:
