@@ -156,6 +156,9 @@ class Claim(models.Model):
             models.Index(fields=["updated_at", "id"], name="claim_updated_id"),
             models.Index(fields=["status", "created_at", "id"], name="claim_status_created_id"),
             models.Index(fields=["status", "updated_at", "id"], name="claim_status_updated_id"),
+            # A range of claim dates: the newest id in it, read from the index alone, bounds
+            # the default order's walk (claims.api.filters), and the range's rows.
+            models.Index(fields=["claim_date", "id"], name="claim_date_id"),
             # A person's claims by state, latest change first (the dashboard's "My claims"
             # and its total): an index range, however many claims others have.
             models.Index(

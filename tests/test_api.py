@@ -5,7 +5,7 @@ with the page."""
 from __future__ import annotations
 
 import json
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 
 import pytest
 from django.conf import settings
@@ -332,6 +332,33 @@ def test_created_before_finds_every_match_whatever_the_order_of_their_ids(editor
             found += [row["id"] for row in page["results"]]
             url, query = page["next"], None
         assert found == sorted((c.pk for c in expected), reverse=True), params
+
+
+def test_claim_date_before_finds_every_match_whatever_the_order_of_their_ids(editor):
+    # As created_before: the default order walks down from the newest id dated in the
+    # range, and a claim's date need not follow its id.
+    claims = ClaimFactory.create_batch(40)
+    old = [*claims[:8], claims[-1]]
+    for day, claim in enumerate(claims):
+        offset = 10 + day if claim not in old else old.index(claim)
+        Claim.objects.filter(pk=claim.pk).update(claim_date=date(2025, 1, 1) + timedelta(offset))
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE claims_claim")  # the planner's estimate picks the shape
+    client = client_for(editor)
+    for params, expected in (
+        ({"claim_date_before": "2025-01-09"}, old),
+        ({"claim_date_after": "2025-01-03", "claim_date_before": "2025-01-09"}, old[2:]),
+        ({"claim_date_before": "2024-12-31"}, []),
+        ({"claim_date_before": "2025-01-09", "ordering": "-created_at"}, old),
+    ):
+        found, url = [], "/api/v1/claims/"
+        query = {**params, "page_size": 4}
+        while url:
+            page = client.get(url, query).json()
+            found += [row["id"] for row in page["results"]]
+            url, query = page["next"], None
+        assert sorted(found, reverse=True) == sorted((c.pk for c in expected), reverse=True)
+        assert len(found) == len(expected), params
 
 
 def test_the_status_filter_reads_a_page_without_distinct(world, editor):
