@@ -2,11 +2,13 @@
 styles, loaded through intake like any article, linked by the background task.
 
 Prints recall, precision and conflict agreement for each split apart: the first set's
-tuned half ("tune") and held-out half ("held"), and the second held-out set ("fresh",
-tests/gold/claim_matching_fresh.py, written before the scorer was fixed), and the third
-("blind", tests/gold/claim_matching_blind.py, written without reading the scorer and
-before its next change). Asserts floors on tune, held and fresh, and on the conflicts of
-"all" (tune + held + fresh). The blind split is evaluated, printed and not asserted, and
+tuned half ("tune") and held-out half ("held"), the second held-out set ("fresh",
+tests/gold/claim_matching_fresh.py, written before the scorer was fixed), the fourth
+("dev", tests/gold/claim_matching_dev.py, written before the scorer's next change and
+measured once on the unchanged scorer), and the third ("blind",
+tests/gold/claim_matching_blind.py, written without reading the scorer and before its
+next change). Asserts floors on tune, held, fresh and dev, and on the conflicts of "all"
+(tune + held + fresh + dev). The blind split is evaluated, printed and not asserted, and
 its misses are not listed, so that it cannot be tuned to: it says how the matcher does on
 text nobody shaped around it."""
 
@@ -26,11 +28,13 @@ from claims.models import Claim, SimilarClaim
 from claims.services import ArticleInput
 from tests.gold.claim_matching import ITEMS as FIRST
 from tests.gold.claim_matching_blind import ITEMS as BLIND
+from tests.gold.claim_matching_dev import ITEMS as DEV
 from tests.gold.claim_matching_fresh import ITEMS as FRESH
 
-ITEMS = FIRST + FRESH + BLIND
+ITEMS = FIRST + FRESH + DEV + BLIND
 # The splits the floors are asserted on ("all"); "blind" is printed apart, never asserted.
-ASSERTED = ("tune", "held", "fresh")
+ASSERTED = ("tune", "held", "fresh", "dev")
+SPLITS = (*ASSERTED, "blind", "all")
 
 pytestmark = pytest.mark.django_db
 
@@ -87,7 +91,7 @@ def _evaluate(django_capture_on_commit_callbacks) -> dict:
 
     seed_ids = set(seeds.values())
     figures = {}
-    for split in ("tune", "held", "fresh", "blind", "all"):
+    for split in SPLITS:
         tp = fp = found = total = conflicts_right = conflicts_total = 0
         wrong = []
         for claim, kind, main, also, conflict, item_split in loaded:
@@ -132,9 +136,9 @@ def _evaluate(django_capture_on_commit_callbacks) -> dict:
 
 def test_gold_set_links_restatements_and_not_near_misses(django_capture_on_commit_callbacks):
     figures = _evaluate(django_capture_on_commit_callbacks)
-    for split in ("tune", "held", "fresh", "blind", "all"):
+    for split in SPLITS:
         f = figures[split]
-        name = "all (tune + held + fresh)" if split == "all" else split
+        name = "all (tune + held + fresh + dev)" if split == "all" else split
         print(
             f"\ngold {name}: recall {f['recall']:.3f} precision {f['precision']:.3f} "
             f"conflicts right {f['conflicts']} ({f['restatements']} restatements)"
@@ -145,13 +149,18 @@ def test_gold_set_links_restatements_and_not_near_misses(django_capture_on_commi
     # adjustment and the threshold chosen on the tuned half reaches the figures printed
     # above (see README, "Claim matching"): near it on held-out text, not yet there.
     # These floors, a little under what each split reaches (tune 0.966 / 0.903, held
-    # 0.917 / 0.846, fresh 0.786 / 0.880), keep it from getting worse. The blind split
-    # is not in "all" and not asserted: it lowers the conflict agreement (the check
-    # below) and a floor on it would invite tuning to it.
-    floors = {"tune": (0.93, 0.87), "held": (0.87, 0.82), "fresh": (0.75, 0.85)}
+    # 0.917 / 0.846, fresh 0.786 / 0.880, dev 0.775 / 0.912), keep it from getting
+    # worse. The blind split is not in "all" and not asserted: it lowers the conflict
+    # agreement (the check below) and a floor on it would invite tuning to it.
+    floors = {
+        "tune": (0.93, 0.87),
+        "held": (0.87, 0.82),
+        "fresh": (0.75, 0.85),
+        "dev": (0.74, 0.88),
+    }
     for split, (recall, precision) in floors.items():
         assert figures[split]["recall"] >= recall, split
         assert figures[split]["precision"] >= precision, split
     right, linked = map(int, figures["all"]["conflicts"].split("/"))
-    assert linked >= 68
+    assert linked >= 98
     assert right >= linked - 1
