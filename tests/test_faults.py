@@ -453,9 +453,12 @@ def test_an_archive_that_fails_for_good_says_so_and_an_operator_retries_it(
     workers.append(worker)
 
     def finished():
+        # The task's own write commits before the outbox marks its message done (a fetch
+        # is never held inside a transaction), so both are waited for.
         assert worker.poll() is None, worker_log(worker)
         evidence.refresh_from_db()
-        return evidence.archive_state != "pending"
+        done = Message.objects.latest("pk").state not in ("pending", "sent")
+        return evidence.archive_state != "pending" and done
 
     wait_for(finished, 60, "the archive to give up")
     assert evidence.archive_state == "failed" and evidence.archive_error == "HTTP 503"
