@@ -22,6 +22,7 @@ from text_to_num import alpha2digit
 
 # Days in each unit of time: spans are compared in days.
 _TIME_UNITS = {
+    "minute": 1 / 1440,
     "hour": 1 / 24,
     "day": 1,
     "week": 7,
@@ -163,11 +164,43 @@ def _stem(word: str) -> str:
     return word
 
 
+# Words a spelled-out figure is made of when news copy hyphenates it into one adjective
+# ("a two-and-a-half-billion-dollar pipeline", "a forty-eight-hour visit").
+_NUMBER_WORDS = frozenset(
+    """
+    zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen
+    fifteen sixteen seventeen eighteen nineteen twenty thirty forty fifty sixty seventy
+    eighty ninety hundred thousand million billion trillion half quarter dozen and a
+    """.split()  # noqa: SIM905
+)
+_FIGURE_WORDS = _NUMBER_WORDS | set(_TIME_UNITS) | set(_CURRENCY_WORDS)
+_HYPHENATED = re.compile(r"\b[A-Za-z]+(?:-[A-Za-z]+)+\b")
+_MONTH_NAMES = "|".join(sorted(_MONTHS, key=len, reverse=True))
+# "the 24th of February", "24th February", "February 24th": the month, then the day
+# without its suffix ("the 3rd of May" is a date, "3 May" could be a count).
+_ORDINAL_DAY_FIRST = re.compile(
+    rf"\b(\d{{1,2}})(?:st|nd|rd|th)\s+(?:of\s+)?((?:{_MONTH_NAMES})\b)", re.I
+)
+_ORDINAL_DAY_AFTER = re.compile(rf"\b((?:{_MONTH_NAMES})\.?\s+\d{{1,2}})(?:st|nd|rd|th)\b", re.I)
+
+
+def _unhyphenate(match: re.Match) -> str:
+    parts = match.group(0).split("-")
+    if all(_stem(p) in _FIGURE_WORDS for p in parts) and any(
+        p.lower() in _NUMBER_WORDS - {"and", "a"} for p in parts
+    ):
+        return " ".join(parts)
+    return match.group(0)
+
+
 def _prepare(text: str) -> str:
     """The text with spelled-out numbers as digits and the idioms of figures resolved."""
     t = text.replace("’", "'").replace("\u00a0", " ")
     t = re.sub(r"\ba quarter of a century\b", "25 years", t, flags=re.I)
     t = re.sub(r"\bhalf a century\b", "50 years", t, flags=re.I)
+    t = re.sub(r"\b(?:an? )?quarter[- ]century\b", "25 years", t, flags=re.I)
+    t = re.sub(r"\b(?:an? )?half[- ]century\b", "50 years", t, flags=re.I)
+    t = _HYPHENATED.sub(_unhyphenate, t)
     t = re.sub(r"\bhalf a (decade|year|month|day)\b", r"0.5 \1", t, flags=re.I)
     # "two-day", "48-hour": the number and the unit apart, so both are read.
     t = re.sub(r"(\w)-(hour|day|week|month|year|decade)s?\b", r"\1 \2", t, flags=re.I)
@@ -180,8 +213,17 @@ def _prepare(text: str) -> str:
     )
     t = alpha2digit(t, "en", threshold=0)
     t = re.sub(r"(\d+) and a half\b", lambda m: f"{m.group(1)}.5", t)
+    # "an hour and a half", "two years and a half"
+    t = re.sub(
+        rf"\b(\d+) ({'|'.join(_TIME_UNITS)})s? and a half\b",
+        lambda m: f"{m.group(1)}.5 {m.group(2)}s",
+        t,
+        flags=re.I,
+    )
     t = re.sub(r"(\d+(?:\.\d+)?) dozen\b", lambda m: _digits(float(m.group(1)) * 12), t)
     t = re.sub(r"\ba dozen\b", "12", t, flags=re.I)
+    t = _ORDINAL_DAY_FIRST.sub(r"\2 \1", t)
+    t = _ORDINAL_DAY_AFTER.sub(r"\1", t)
     # alpha2digit writes "billion" alone as 1000000000: put the multiplier back.
     t = re.sub(
         r"(\d+(?:\.\d+)?) (1000000000000|1000000000|1000000|1000)\b",
@@ -302,7 +344,8 @@ def extract(text: str) -> tuple[Figure, ...]:
             while skipped < len(nxt) and nxt[skipped] in _FILLER:
                 skipped += 1
             stem = _stem(nxt[skipped]) if skipped < len(nxt) else ""
-            if stem and stem not in _STOP and re.match(r"[a-z]", stem):
+            # A count of one is the determiner ("one embassy", "a country"), not a figure.
+            if stem and stem not in _STOP and re.match(r"[a-z]", stem) and value != 1:
                 figure = _make(f"count:{_SYNONYMS.get(stem, stem)}", value, qualifier)
                 end_token += skipped + 1
         if figure is not None:
@@ -414,24 +457,31 @@ def agreement(mine: tuple[Figure, ...], theirs: tuple[Figure, ...]) -> str:
     """How two claims' figures relate, as evidence that they state one fact:
 
     - "none": neither has figures; "one": only one of them has;
-    - "disjoint": both have figures, of no common type (money vs a count);
-    - "agree": figures of one type fit each other;
+    - "disjoint": both have figures, of no common type (money vs a count), or counts of
+      different things only that do not fit each other (35 countries vs 22 envoys);
+    - "agree": figures of one type fit each other (counts whatever they count: "envoys of
+      22 countries" and "22 heads of mission");
     - "near": figures of one type differ but could be one quantity misreported (dates and
-      years always could, amounts within SAME_QUANTITY_FACTOR of each other);
+      years always could, amounts within SAME_QUANTITY_FACTOR of each other, counts of
+      the same thing);
     - "far": every type they share is far apart: different quantities."""
     if not mine and not theirs:
         return "none"
     if not mine or not theirs:
         return "one"
     families = {_family(f.kind) for f in mine} & {_family(f.kind) for f in theirs}
-    if not families:
-        return "disjoint"
-    found = "far"
+    found = "disjoint"
     for family in sorted(families):
         a = [f for f in mine if _family(f.kind) == family]
         b = [f for f in theirs if _family(f.kind) == family]
         if any(x.compatible(y) for x in a for y in b):
             return "agree"
-        if family in ("date", "year") or any(_same_quantity(x, y) for x in a for y in b):
+        # A count is one quantity misreported only when it counts the same thing.
+        pairs = [(x, y) for x in a for y in b if family != "count" or x.kind == y.kind]
+        if not pairs:
+            continue
+        if family in ("date", "year") or any(_same_quantity(x, y) for x, y in pairs):
             found = "near"
+        elif found == "disjoint":
+            found = "far"
     return found

@@ -14,10 +14,11 @@ Hybrid retrieval, then one score, so that no insert compares every pair:
    overlap of content words (numbers taken out) as a tie-breaker, moved up or down by how
    the two claims' figures relate (claims.figures.agreement: figures of one type that fit
    are evidence of one fact; figures of no common type, or of one type but orders of
-   magnitude apart, of two facts about the same people). A link is suggested at
-   FACTCHECK_LINK_MIN_SCORE; at FACTCHECK_CONFLICT_MIN_SCORE and above its figures are
-   compared after normalising them (claims.figures), and differing ones flag it
-   conflicting with a note such as "20 years vs 23 years".
+   magnitude apart, or a figure against none, of two facts about the same people). A
+   link is suggested at FACTCHECK_LINK_MIN_SCORE, to the best-scoring claims of each
+   other article only (SAME_ARTICLE_MARGIN); at FACTCHECK_CONFLICT_MIN_SCORE and above
+   its figures are compared after normalising them (claims.figures), and differing ones
+   flag it conflicting with a note such as "20 years vs 23 years".
 """
 
 from __future__ import annotations
@@ -32,6 +33,7 @@ from django.conf import settings
 from django.db import connection, transaction
 
 from claims import aliases, figures
+from claims.extraction.text import without_dateline
 from claims.models import Claim, ClaimEmbedding, SimilarClaim, SimilarityWord
 from claims.vectors import stored_vectors, vector_index
 
@@ -306,17 +308,27 @@ SEMANTIC_WEIGHT = 0.8
 # they miss, so the embeddings score them like paraphrases; what they rarely share is
 # the kind of figure the fact is about. A restatement keeps its figure's type (a count
 # stays a count, a date a date), even when it gets the figure wrong ("near": no change,
-# the link is made and flagged conflicting). A claim with figures against one without is
-# weak evidence of another fact: a restatement may drop a figure.
+# the link is made and flagged conflicting, and a little evidence of one fact: the same
+# type of figure, of the same size). A figure of one claim with nothing of its type in
+# the other, whether the other has figures of another type or none, is evidence of
+# another fact, as a figure is most often what a fact is about ("a two-day visit"
+# against "the third visit by a Pakistani leader"); not as strong as figures far apart,
+# as a restatement may drop a figure (a headline).
 FIGURE_ADJUSTMENT = {
     "agree": 0.05,
-    "near": 0.0,
+    "near": 0.02,
     "none": 0.0,
-    "one": -0.03,
-    "disjoint": -0.05,
+    "one": -0.07,
+    "disjoint": -0.07,
     "far": -0.15,
 }
 _BEST_AGREEMENT = max(FIGURE_ADJUSTMENT, key=FIGURE_ADJUSTMENT.__getitem__)
+
+
+# An article states a fact once: of the claims of one article a new claim matches, the
+# best takes the link, and others only within this of its score. The others are the
+# article's context (the same people and event), which near-misses share.
+SAME_ARTICLE_MARGIN = 0.05
 
 
 def combined(cosine: float, lexical: float, agreement: str = "none") -> float:
@@ -342,7 +354,9 @@ def _features_of_other(text: str) -> Features:
 
 @lru_cache(maxsize=4096)
 def _figures_of(text: str) -> tuple:
-    return figures.extract(text)
+    # A wire story's dateline ("ISLAMABAD, Feb 24 (Wire) -") says when it was filed, not
+    # a figure of the claim.
+    return figures.extract(text[without_dateline(text, 0, len(text)) :])
 
 
 def link_min_score() -> float:
@@ -395,6 +409,7 @@ def link_similar(claim_ids: Iterable[int]) -> int:
     threshold, conflict_threshold = link_min_score(), conflict_min_score()
     proposed: dict[tuple[int, int], SimilarClaim] = {}
     for claim in claims:
+        scored: list[tuple[float, Claim]] = []
         for other_id in candidates[claim.pk]:
             other = others.get(other_id)
             if other is None or other.pk == claim.pk:
@@ -411,8 +426,9 @@ def link_similar(claim_ids: Iterable[int]) -> int:
             if combined(cosine, lexical, _BEST_AGREEMENT) < threshold:
                 continue
             value = combined(cosine, lexical, figure_agreement(claim.text, other.text))
-            if value < threshold:
-                continue
+            if value >= threshold:
+                scored.append((value, other))
+        for value, other in _best_of_each_article(scored):
             pair = (min(claim.pk, other.pk), max(claim.pk, other.pk))
             detail = conflict(claim.text, other.text) if value >= conflict_threshold else ""
             proposed[pair] = SimilarClaim(
@@ -425,6 +441,23 @@ def link_similar(claim_ids: Iterable[int]) -> int:
     if not proposed:
         return 0
     return _store_links(proposed)
+
+
+def _best_of_each_article(scored: list[tuple[float, Claim]]) -> list[tuple[float, Claim]]:
+    """The scored candidates of one claim less those another claim of their article
+    beats by more than SAME_ARTICLE_MARGIN (a claim of no article stands alone)."""
+
+    def article(other: Claim) -> object:
+        return other.article_id if other.article_id is not None else ("claim", other.pk)
+
+    best: dict[object, float] = {}
+    for value, other in scored:
+        best[article(other)] = max(best.get(article(other), 0.0), value)
+    return [
+        (value, other)
+        for value, other in scored
+        if value >= best[article(other)] - SAME_ARTICLE_MARGIN
+    ]
 
 
 @transaction.atomic

@@ -24,6 +24,14 @@ def detail(a: str, b: str) -> str:
         ("Thirty-five countries abstained.", "35 countries abstained."),
         ("which began on February 24", "the war that started on 24 February"),
         ("two and a half billion dollars", "$2.5 billion"),
+        ("a two-and-a-half-billion-dollar gas line", "the $2.5 billion pipeline"),
+        ("a forty-eight-hour visit", "a two-day visit"),
+        ("more than a quarter-century", "more than 25 years"),
+        ("the first in a quarter-century", "the first in 25 years"),
+        ("the invasion of the twenty-fourth of February", "which began on February 24"),
+        ("which began on February 24th", "the war that started on 24 February"),
+        ("on the 3rd of May", "on May 3"),
+        ("they spoke for ninety minutes", "they spoke for an hour and a half"),
     ],
 )
 def test_the_same_figure_written_two_ways_agrees(a, b):
@@ -87,6 +95,11 @@ def test_counts_of_different_things_do_not_conflict():
         ("35 countries abstained", "141 countries voted in favour", "far"),
         ("the $2.5 billion pipeline", "to carry 12.4 billion cubic metres of gas", "disjoint"),
         ("Khan toured the centre.", "the first visit in 20 years", "one"),
+        # counts of the same thing could be one misreported; of different things not
+        ("heads of 22 foreign missions", "24 foreign envoys", "near"),
+        ("among 35 countries that abstained", "22 envoys wrote a letter", "disjoint"),
+        # a dateline or "one" as a determiner is no figure
+        ("as posted by one embassy", "Khan toured the centre.", "none"),
         ("Khan toured the centre.", "Khan met Putin.", "none"),
     ],
 )
@@ -94,3 +107,14 @@ def test_agreement_says_how_two_claims_figures_relate(a, b, relation):
     mine, theirs = figures.extract(a), figures.extract(b)
     assert figures.agreement(mine, theirs) == relation
     assert figures.agreement(theirs, mine) == relation
+
+
+def test_a_date_written_as_an_ordinal_conflicts_with_another_date():
+    assert detail("the war that began on the 24th of February", "the war that began Feb 22") == (
+        "February 24 vs Feb 22"
+    )
+
+
+def test_a_count_of_one_is_not_a_figure():
+    assert figures.extract("as posted by one embassy on social media") == ()
+    assert figures.extract("Pakistan was one of 35 countries")[0].kind == "count:country"

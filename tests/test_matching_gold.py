@@ -146,21 +146,22 @@ def test_gold_set_links_restatements_and_not_near_misses(django_capture_on_commi
     for line in figures["all"]["wrong"]:
         print("  ", line)
     # The target is 0.9 for both. all-MiniLM-L6-v2 with the aliases, the figure
-    # adjustment and the threshold chosen on the tuned half reaches the figures printed
-    # above (see README, "Claim matching"): near it on held-out text, not yet there.
-    # These floors, a little under what each split reaches (tune 0.966 / 0.903, held
-    # 0.917 / 0.846, fresh 0.786 / 0.880, dev 0.775 / 0.912), keep it from getting
+    # adjustment, one link per other article and the threshold chosen on the tuned half
+    # reaches the figures printed above (see README, "Claim matching"): precision over
+    # 0.9 on held-out text but for held, recall under it but for tune and held.
+    # These floors, a little under what each split reaches (tune 0.966 / 0.966, held
+    # 0.917 / 0.880, fresh 0.786 / 0.957, dev 0.825 / 0.971), keep it from getting
     # worse. The blind split is not in "all" and not asserted: it lowers the conflict
     # agreement (the check below) and a floor on it would invite tuning to it.
     floors = {
-        "tune": (0.93, 0.87),
-        "held": (0.87, 0.82),
-        "fresh": (0.75, 0.85),
-        "dev": (0.74, 0.88),
+        "tune": (0.93, 0.93),
+        "held": (0.87, 0.85),
+        "fresh": (0.75, 0.92),
+        "dev": (0.79, 0.94),
     }
     for split, (recall, precision) in floors.items():
         assert figures[split]["recall"] >= recall, split
         assert figures[split]["precision"] >= precision, split
     right, linked = map(int, figures["all"]["conflicts"].split("/"))
-    assert linked >= 98
+    assert linked >= 100
     assert right >= linked - 1

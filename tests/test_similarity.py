@@ -139,6 +139,43 @@ def test_a_changed_count_of_countries_conflicts(
     assert "35 countries" in link.conflict_detail and "34 countries" in link.conflict_detail
 
 
+SEED_MET = "met with Russian President Vladimir Putin after Russian soldiers"
+
+
+def test_of_one_articles_claims_only_the_best_match_is_linked_not_its_context(
+    candidates, seeds, django_capture_on_commit_callbacks
+):
+    """A sentence about the first visit in two decades that mentions the meeting scores
+    over the threshold against the seed article's meeting claim too; an article states a
+    fact once, so only its best claim (the first visit) is linked."""
+    first = Claim.objects.get(text__contains=SEED_20_YEARS)
+    met = Claim.objects.get(text__contains=SEED_MET)
+    assert first.article_id == met.article_id
+    claims = publish(
+        "Khan in Moscow\n\n"
+        "When Imran Khan met Vladimir Putin in Moscow it was the first visit by a Pakistani "
+        "prime minister in two decades.\n",
+        "https://other.example/first-visit",
+        django_capture_on_commit_callbacks,
+    )
+    mine = the_claim(claims, "two decades")
+
+    vectors_of = similarity.ensure_embeddings([mine, first, met])
+
+    def value(seed: Claim) -> float:
+        return similarity.combined(
+            float(vectors_of[mine.pk] @ vectors_of[seed.pk]),
+            similarity.score(similarity.features(mine.text), similarity.features(seed.text)),
+            similarity.figure_agreement(mine.text, seed.text),
+        )
+
+    threshold = similarity.link_min_score()
+    assert value(met) >= threshold
+    assert value(first) - value(met) > similarity.SAME_ARTICLE_MARGIN
+    assert link_between(mine, first).score == value(first)
+    assert not links_of(mine).filter(Q(from_claim=met) | Q(to_claim=met)).exists()
+
+
 def test_an_unrelated_article_gets_no_links(candidates, seeds, django_capture_on_commit_callbacks):
     claims = publish(
         "Council budget\n\n"
