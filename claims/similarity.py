@@ -275,7 +275,12 @@ def _candidates_words(claims: list[Claim], found: dict[int, Features]) -> dict[i
 
 def ensure_embeddings(claims: list[Claim]) -> dict[int, np.ndarray]:
     """The embeddings of `claims`, computing and storing those missing or of another
-    model. Safe to run twice (one row per claim)."""
+    model. Safe to run twice (one row per claim).
+
+    A vector of another model is of older aliases too, as claims.embedding.MODEL_NAME
+    names their version: the claim's word rows were taken from the same older canonical
+    text, and are written again with the vector, so that both indexes find it by the
+    forms new claims are written in."""
     from claims import embedding
 
     ids, matrix = stored_vectors(embedding.MODEL_NAME, [c.pk for c in claims])
@@ -289,9 +294,15 @@ def ensure_embeddings(claims: list[Claim]) -> dict[int, np.ndarray]:
         ]
         with transaction.atomic():
             # A vector of an older model is replaced; a concurrent run's row is kept.
-            ClaimEmbedding.objects.filter(claim_id__in=[c.pk for c in missing]).exclude(
+            older = ClaimEmbedding.objects.filter(claim_id__in=[c.pk for c in missing]).exclude(
                 model=embedding.MODEL_NAME
-            ).delete()
+            )
+            stale = set(older.values_list("claim_id", flat=True))
+            if stale:
+                older.delete()
+                SimilarityWord.objects.filter(claim_id__in=stale).delete()
+                rewritten = [c for c in missing if c.pk in stale]
+                index_words(rewritten, {c.pk: features(c.text) for c in rewritten})
             ClaimEmbedding.objects.bulk_create(rows, ignore_conflicts=True)
         stored.update({c.pk: v for c, v in zip(missing, vectors, strict=True)})
     return stored

@@ -130,3 +130,48 @@ def test_a_vector_stored_under_other_aliases_is_computed_again():
     expected = embedding.embed(["Pakistan wants deeper relations with Russia."])[0]
     assert float(embedding.from_bytes(row.vector) @ expected) == pytest.approx(1.0, abs=1e-6)
     assert float(vectors[claim.pk] @ expected) == pytest.approx(1.0, abs=1e-6)
+
+
+@pytest.mark.django_db
+def test_the_word_rows_of_a_vector_under_other_aliases_are_written_again():
+    """Words taken under older aliases ("islamabad", before it was read as Pakistan) are
+    stale with the vector: the word table would go on finding the claim by forms no new
+    claim is indexed under."""
+    from claims.models import SimilarityWord
+
+    text = "Islamabad wants deeper relations with Moscow."
+    claim = ClaimFactory(article=ArticleFactory(body=f"Report. {text} More."), text=text)
+    ClaimEmbedding.objects.filter(claim=claim).delete()
+    ClaimEmbedding.objects.create(
+        claim=claim,
+        model=f"{embedding.MODEL}+aliases-0.00000000",
+        vector=embedding.to_bytes(np.zeros(embedding.DIM)),
+    )
+    SimilarityWord.objects.filter(claim=claim).delete()
+    SimilarityWord.objects.bulk_create(
+        SimilarityWord(word=word, claim=claim) for word in ("islamabad", "moscow", "deeper")
+    )
+
+    similarity.ensure_embeddings([claim])
+
+    words = set(SimilarityWord.objects.filter(claim=claim).values_list("word", flat=True))
+    assert words == similarity.features(text).words
+    assert {"pakistan", "russia"} <= words
+    assert not {"islamabad", "moscow"} & words
+
+
+@pytest.mark.django_db
+def test_the_word_rows_of_a_current_vector_are_left_alone():
+    from claims.models import SimilarityWord
+
+    text = "Islamabad wants deeper relations with Moscow."
+    claim = ClaimFactory(article=ArticleFactory(body=f"Report. {text} More."), text=text)
+    similarity.ensure_embeddings([claim])
+    SimilarityWord.objects.filter(claim=claim).delete()
+    SimilarityWord.objects.create(word="kept", claim=claim)
+
+    similarity.ensure_embeddings([claim])
+
+    assert list(SimilarityWord.objects.filter(claim=claim).values_list("word", flat=True)) == [
+        "kept"
+    ]

@@ -253,6 +253,50 @@ def test_a_claim_an_editor_adds_by_hand_is_linked_too(
     assert link.conflicting is True
 
 
+def test_a_claim_whose_words_an_editor_corrects_is_matched_by_its_new_words(
+    candidates, seeds, editor, django_capture_on_commit_callbacks
+):
+    """The vector and the word rows follow the text: kept from the old words, the claim
+    would go on being matched as what it no longer says."""
+    from claims.models import ClaimEmbedding, SimilarityWord
+    from claims.services.corrections import edit_claim
+
+    text = (
+        "Moscow trip\n\nThe weather in the city was cold and grey for the whole of the stay. "
+        "Khan’s visit was the first by a Pakistani prime minister in 23 years.\n"
+    )
+    with django_capture_on_commit_callbacks(execute=True):
+        article = load_article(
+            Source(where="t", data=ArticleInput(text=text, url="https://x.example/edit")),
+            link=None,
+        ).article
+    article.claims.all().delete()
+    weather = "The weather in the city was cold and grey for the whole of the stay."
+    start = text.index(weather)
+    with django_capture_on_commit_callbacks(execute=True):
+        claim = services.add_manual_claim(
+            article_id=article.pk, actor=editor, start=start, end=start + len(weather)
+        )
+    assert not links_of(claim).exists()
+
+    fragment = "Khan’s visit was the first by a Pakistani prime minister in 23 years"
+    start = text.index(fragment)
+    with django_capture_on_commit_callbacks(execute=True):
+        edit_claim(claim=claim, actor=editor, span=(start, start + len(fragment)))
+
+    claim.refresh_from_db()
+    assert claim.text == fragment
+    link = link_between(claim, Claim.objects.get(text__contains=SEED_20_YEARS))
+    assert link.conflicting is True
+    words = set(SimilarityWord.objects.filter(claim=claim).values_list("word", flat=True))
+    assert words == similarity.features(fragment).words
+    from claims import embedding
+
+    (row,) = ClaimEmbedding.objects.filter(claim=claim)
+    expected = embedding.embed([fragment])[0]
+    assert float(embedding.from_bytes(row.vector) @ expected) == pytest.approx(1.0, abs=1e-5)
+
+
 def test_scores_and_conflicts_are_computed_from_the_words_and_figures():
     a_text = "The pipeline will cost $2.5 billion, the ministry said."
     b_text = "The ministry said the pipeline will cost $3 billion."

@@ -18,7 +18,7 @@ from datetime import date
 
 from django.db import transaction
 
-from claims.models import Claim, Claimant
+from claims.models import Claim, Claimant, ClaimEmbedding, SimilarityWord
 from claims.services.inputs import ClaimsError
 
 # An argument left out: "leave this as it is" (None means "clear it" for claimant/date).
@@ -80,7 +80,9 @@ def edit_claim(
     """Correct a locked claim's text, span, claimant or date; the fields that changed.
 
     Saves the claim with its version bumped and a history row naming `actor` and the
-    fields ("edited: text, span"); queues similarity linking again when the words changed.
+    fields ("edited: text, span"); when the words changed, drops the claim's vector and word
+    rows (claims.similarity) and queues its linking again, which makes them from the new
+    words.
     """
     if text is not None:
         text = text.strip()
@@ -133,5 +135,9 @@ def edit_claim(
     if "text" in changes:
         from claims.tasks import queue_linking
 
+        # The vector and the word rows were made from the old words: kept, the claim
+        # would go on being matched as what it no longer says. Linking makes both again.
+        ClaimEmbedding.objects.filter(claim_id=claim.pk).delete()
+        SimilarityWord.objects.filter(claim_id=claim.pk).delete()
         queue_linking([claim.pk])
     return list(changes)
