@@ -425,7 +425,7 @@ REST_FRAMEWORK = {
     # Token first: an anonymous request is then answered 401 with WWW-Authenticate: Token.
     # Session authentication enforces CSRF on writes.
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "rest_framework.authentication.TokenAuthentication",
+        "factcheck.auth_backend.TokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
     # factcheck.api_permissions.ApiPermission: a method the endpoint does not serve is a 405 first.

@@ -791,6 +791,51 @@ def test_api_token_command_issues_rotates_and_revokes(world, reviewer, capsys):
         call_command("api_token", "nobody")
 
 
+def test_a_token_reads_its_users_permissions_in_the_same_query(world, reviewer, outsider):
+    from django.contrib.auth.models import Permission
+
+    from factcheck.auth_backend import ModelBackend, TokenAuthentication
+
+    # Permissions of the group and the user's own, and one held both ways.
+    own = Permission.objects.get(codename="add_outlet")
+    both = Permission.objects.get(codename="take_claim")
+    reviewer.user_permissions.add(own, both)
+    key = Token.objects.create(user=reviewer).key
+    with CaptureQueriesContext(connection) as queries:
+        user, _ = TokenAuthentication().authenticate_credentials(key)
+        perms = user.get_all_permissions()
+        assert user.has_perm("claims.view_claim") and user.has_perm("claims.add_outlet")
+        assert not user.has_perm("claims.delete_claim")
+    assert len(queries) == 1
+    fresh = get_user_model().objects.get(pk=reviewer.pk)
+    assert perms == ModelBackend().get_all_permissions(fresh)
+    assert {"claims.add_outlet", "reviews.take_claim", "claims.view_claim"} <= perms
+
+    # What the user may do is read again on every request, not kept from the last.
+    reviewer.user_permissions.remove(own)
+    user, _ = TokenAuthentication().authenticate_credentials(key)
+    assert not user.has_perm("claims.add_outlet") and user.has_perm("reviews.take_claim")
+
+    # None at all; and a superuser, whose permissions the backend reads (all of them).
+    user, _ = TokenAuthentication().authenticate_credentials(Token.objects.create(user=outsider))
+    assert user.get_all_permissions() == set()
+    root = get_user_model().objects.create_superuser("root", "root@example.org", "pw-Admin-123")
+    user, _ = TokenAuthentication().authenticate_credentials(Token.objects.create(user=root).key)
+    assert user.has_perm("claims.delete_claim")
+
+    # Over HTTP: the claim list asks nothing of the permissions beside the token's query.
+    client = APIClient()
+    client.credentials(HTTP_AUTHORIZATION=f"Token {key}")
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get("/api/v1/claims/").status_code == 200
+    assert [q["sql"] for q in queries if "auth_permission" in q["sql"]] == [queries[0]["sql"]]
+    assert "authtoken_token" in queries[0]["sql"]
+
+    reviewer.is_active = False
+    reviewer.save()
+    assert_error(client.get("/api/v1/claims/"), 401, "authentication_failed")
+
+
 def test_admin_issues_and_revokes_tokens(client, reviewer):
     admin = get_user_model().objects.create_superuser("root", "root@example.org", "pw-Admin-123")
     client.force_login(admin)
