@@ -73,20 +73,21 @@ def claim_list_queryset(user):
 
 
 class ClaimPageMixin:
-    """Claim lists: the page as rows (claims.selectors.claim_rows, no model instances),
-    then its verdicts in one query, and its matches in another when it has any
+    """Claim lists: the page as rows (claims.selectors.claim_rows, no model instances)
+    with their verdicts, and its matches in another query when it has any
     (reviews.api.rows)."""
 
     def paginate_queryset(self, queryset):
         user = self.request.user
-        queryset, annotations = queryset.prefetch_related(None), ()
+        queryset = rows.with_verdicts(queryset.prefetch_related(None), user)
+        annotations = ("verdict_rows",)
         matches = may_see_external(user)
         if matches:
-            queryset, annotations = rows.with_has_matches(queryset), ("has_matches",)
+            queryset, annotations = rows.with_has_matches(queryset), (*annotations, "has_matches")
         page = super().paginate_queryset(claim_rows(queryset, *annotations))
         if page is None:
             return None
-        return rows.attach_to_rows(page, reader=user, with_matches=matches)
+        return rows.attach_to_rows(page, with_matches=matches)
 
 
 @extend_schema_view(
