@@ -64,14 +64,13 @@ MATCHES = """
 """
 MATCHES_PER_CLAIM = 3
 # Words in at most 1% of the articles (the planner's estimate): the matching claims' ids
-# collected once, and the page read by id (claims/selectors.py's choice).
-SEARCH = """c.id = ANY(ARRAY(
-    SELECT f.id FROM claims_claim f
+# read first, and the page read by them, one array (claims/selectors.py's choice).
+MATCHING_IDS = """SELECT f.id FROM claims_claim f
      WHERE f.search_vector @@ websearch_to_tsquery('english', %(q)s)
         OR f.article_id = ANY(ARRAY(
              SELECT id FROM claims_article
-              WHERE search_vector @@ websearch_to_tsquery('english', %(q)s)))
-))"""
+              WHERE search_vector @@ websearch_to_tsquery('english', %(q)s)))"""
+SEARCH = "c.id = ANY(%(ids)s)"
 # Words in more than 1% of the articles (the planner's estimate): each claim asks of its own
 # article, so the page walks the claims in order and stops (claims/selectors.py's choice).
 SEARCH_COMMON = """(
@@ -248,9 +247,10 @@ def common(db, q: str) -> bool:
     return matching > 0.01 * every
 
 
-def page_sql(params: dict[str, list[str]], user_id: int, db=None) -> tuple[str, dict, str, int]:
-    """The page's SQL and arguments, the ordering field and the page size. With `db`, a
-    search picks its shape from the planner's estimate as the app does."""
+def page_sql(params: dict[str, list[str]], user_id: int, db) -> tuple[str, dict, str, int]:
+    """The page's SQL and arguments, the ordering field and the page size. A search picks
+    its shape from the planner's estimate on `db` as the app does (and for rare words reads
+    the matching ids there: `args["ids"]`)."""
     where, args = [], {"user": user_id}
     one = {k: v[-1] for k, v in params.items()}
     if "status" in params:
@@ -283,7 +283,11 @@ def page_sql(params: dict[str, list[str]], user_id: int, db=None) -> tuple[str, 
         args["db"] = one["claim_date_before"]
     if one.get("search", "").strip():
         args["q"] = one["search"].strip()
-        where.append(SEARCH_COMMON if db is not None and common(db, args["q"]) else SEARCH)
+        if common(db, args["q"]):
+            where.append(SEARCH_COMMON)
+        else:
+            args["ids"] = [found for (found,) in db.execute(MATCHING_IDS, args).fetchall()]
+            where.append(SEARCH)
     ordering = one.get("ordering", "-id")
     field = ordering.lstrip("-")
     if field not in ORDERINGS:

@@ -124,33 +124,34 @@ def claim_rows(claims: QuerySet[Claim], *annotations: str) -> QuerySet[dict]:
 # PostgreSQL only; elsewhere every word must appear as a substring.
 # A claim matches on its own words or on its article's, in one of two shapes chosen by how
 # many articles the words match (the planner's estimate from the column's statistics, one
-# EXPLAIN). For rare words the matching claims' ids are computed once (an InitPlan: the two
-# GIN indexes and the article key ORed in one bitmap, a millisecond for 817 claims at
-# 1,000,000) and the page is `id = ANY(...)`, read down the primary key in page order. Asked
-# only of each claim, PostgreSQL expected the matches spread over the ids and walked the
-# key from the newest claim, filtering: 101,000 claims read for a page of "Tarbela" (68 ms
-# against 2). For common words, collecting every match reads most articles' vectors
-# (0.3-0.7 s at 100,000 articles), so each claim instead asks of its own article, and
-# PostgreSQL walks the claims in page order and stops at a page's worth. Both shapes match
-# exactly the same claims.
+# EXPLAIN). For rare words the matching claims' ids are read first (the two GIN indexes and
+# the article key ORed in one bitmap, a millisecond for 817 claims at 1,000,000) and the
+# page is `id = ANY(%s)` with them as one array, read down the primary key in page order.
+# Asked only of each claim, PostgreSQL expected the matches spread over the ids and walked
+# the key from the newest claim, filtering: 101,000 claims read for a page of "Tarbela" (68
+# ms against 2). With the ids collected in the page's own query (an InitPlan), PostgreSQL
+# expected 10 of them, not 817, and joined every match to its article, claimant, outlet and
+# assignee before sorting to keep 26 (12.9 ms; with the array 0.44 ms, and the ids 0.7 ms).
+# For common words, collecting every match reads most articles' vectors (0.3-0.7 s at
+# 100,000 articles), so each claim instead asks of its own article, and PostgreSQL walks
+# the claims in page order and stops at a page's worth. Both shapes match exactly the same
+# claims.
 class _ClaimSearch(Expression):
     """A claim's own words or its article's match `query` (PostgreSQL full-text search on
-    the stored `search_vector` columns, which migration 0002 adds outside the models).
+    the stored `search_vector` columns, which migration 0002 adds outside the models),
+    asked of each claim and its article by key: the shape for common words.
 
     The claim's table is taken from its columns as Django compiles them, not written into
     the SQL, so the search holds when the claims become a subquery under another alias
-    (the verdicts and evidence of the claims found: `claim__in=claims.values("pk")`). The
-    matching claims are collected once (an InitPlan over their own table, uncorrelated), or
-    when `common` each claim's article is looked up by its key; never joined per claim."""
+    (the verdicts and evidence of the claims found: `claim__in=claims.values("pk")`)."""
 
     output_field = BooleanField()
 
-    def __init__(self, query: str, pk=None, article=None, *, common: bool = False):
+    def __init__(self, query: str, pk=None, article=None):
         super().__init__()
         self.query = query
         self.pk = F("pk") if pk is None else pk
         self.article = F("article_id") if article is None else article
-        self.common = common
 
     def get_source_expressions(self):
         return [self.pk, self.article]
@@ -159,9 +160,6 @@ class _ClaimSearch(Expression):
         self.pk, self.article = exprs
 
     def as_sql(self, compiler, connection):
-        if not self.common:
-            pk, params = compiler.compile(self.pk)
-            return f"{pk} = ANY(ARRAY({_MATCHING_CLAIMS_SQL}))", [*params, self.query, self.query]
         table = compiler.quote_name_unless_alias(self.pk.alias)
         article, params = compiler.compile(self.article)
         sql = f"({table}.search_vector @@ websearch_to_tsquery('english', %s) OR "
@@ -170,12 +168,51 @@ class _ClaimSearch(Expression):
         return sql, [self.query, self.query, *params]
 
 
+class _OneOf(Expression):
+    """The claim's id is one of `ids`, given as one array (`= ANY(%s)`): PostgreSQL then
+    knows how many there are, where an IN list would be a parameter each to build."""
+
+    output_field = BooleanField()
+
+    def __init__(self, ids: list[int], pk=None):
+        super().__init__()
+        self.ids = ids
+        self.pk = F("pk") if pk is None else pk
+
+    def get_source_expressions(self):
+        return [self.pk]
+
+    def set_source_expressions(self, exprs):
+        (self.pk,) = exprs
+
+    def as_sql(self, compiler, connection):
+        pk, params = compiler.compile(self.pk)
+        return f"{pk} = ANY(%s)", [*params, self.ids]
+
+
 _MATCHING_CLAIMS_SQL = (
     "SELECT found.id FROM claims_claim found"
     " WHERE found.search_vector @@ websearch_to_tsquery('english', %s)"
     " OR found.article_id = ANY(ARRAY(SELECT id FROM claims_article"
     " WHERE search_vector @@ websearch_to_tsquery('english', %s)))"
 )
+
+
+def matching_claim_ids(query: str) -> list[int]:
+    """The ids of every claim (visible or not) whose words or whose article's match `query`
+    (PostgreSQL full-text search): the shape for rare words, read by index."""
+    with connection.cursor() as cursor:
+        cursor.execute(_MATCHING_CLAIMS_SQL, [query, query])
+        return [found for (found,) in cursor.fetchall()]
+
+
+def _full_text_match(query: str, *, common: bool) -> Q:
+    """The claims that match `query`, in the shape for common or for rare words."""
+    if common:
+        return Q(_ClaimSearch(query))
+    ids = matching_claim_ids(query)
+    # No match: Django then asks the database nothing for the page (or its count).
+    return Q(_OneOf(ids)) if ids else Q(pk__in=[])
 
 
 # Above this share of the articles matching, a claim asks of its own article (see above):
@@ -224,7 +261,7 @@ def search_claims(claims: QuerySet[Claim], query: str) -> QuerySet[Claim]:
     if number:
         return claims.filter(pk=int(number.group(1)))
     if full_text_search():
-        match = Q(_ClaimSearch(query, common=_common_in_articles(query)))
+        match = _full_text_match(query, common=_common_in_articles(query))
     else:
         match = Q()
         for word in query.split():
