@@ -269,3 +269,19 @@ def _no_vector_index_from_an_earlier_test():
 
     vectors._indexes.clear()
     yield
+
+
+def search_queries(words: str) -> int:
+    """The queries claims.selectors.search_claims sends before the page for `words`: on
+    PostgreSQL the planner's estimate of the articles they match, and for rare words the
+    matching claims' ids. The articles' statistics are read first, so the shape is the
+    data's, not whatever autovacuum last read (or reads between two requests)."""
+    from django.db import connection
+
+    from claims.selectors import _common_in_articles, full_text_search
+
+    if not full_text_search():
+        return 0
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE claims_article")
+    return 1 if _common_in_articles(words) else 2

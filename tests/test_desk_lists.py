@@ -12,8 +12,8 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from claims.models import Article, Claim, SimilarClaim, content_hash
-from claims.selectors import full_text_search
 from reviews import services
+from tests.conftest import search_queries
 from tests.factories import (
     ArticleFactory,
     ClaimantFactory,
@@ -275,11 +275,13 @@ def test_the_claim_list_query_count_is_the_same_at_25_and_100_a_page(
     desk, editor, reviewer, query, expected
 ):
     _varied_claims(120, editor, reviewer)
+    # On PostgreSQL a search first asks the planner how many articles its words match, and
+    # for rare words reads the matching claims' ids.
+    searched = search_queries("Varied") if "q=" in query else 0
     join = "&" if query else "?"
     small = _count(desk, f"/desk/claims/{query}{join}size=25")
     large = _count(desk, f"/desk/claims/{query}{join}size=100")
-    # On PostgreSQL a search first asks the planner how many articles its words match.
-    assert small == large == expected + (full_text_search() and "q=" in query)
+    assert small == large == expected + searched
     # The rows are there to cost something: the filtered pages are not empty.
     assert len(claim_ids(desk.get(f"/desk/claims/{query}{join}size=100"))) >= 5
 
