@@ -169,7 +169,7 @@ def bench_million(articles: int, runs: int, batch: int) -> None:
     from django.conf import settings
     from django.db import connection
 
-    from claims import embedding, similarity
+    from claims import embedding, similarity, word_table
     from claims.loading import load_articles, read_path
     from claims.models import Article, Claim, ClaimEmbedding
     from claims.vectors import VectorIndex
@@ -253,7 +253,7 @@ def bench_million(articles: int, runs: int, batch: int) -> None:
         index.search(vector, 26)
         parts["vectors"].append(time.perf_counter() - started)
         started = time.perf_counter()
-        similarity._candidates_words([claim], {claim.pk: similarity.features(text)})
+        word_table.candidates([claim], {claim.pk: similarity.features(text)})
         parts["words"].append(time.perf_counter() - started)
         started = time.perf_counter()
         similarity.link_similar([claim.pk])

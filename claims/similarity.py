@@ -8,7 +8,7 @@ Hybrid retrieval, then one score, so that no insert compares every pair:
    which finds restatements in other words, and the word table (SimilarityWord: word ->
    claim, filled here as claims are linked) on every database: the claims of other
    articles sharing two of a claim's rarest words, rarity counted in the table up to
-   COMMON_WORD_CLAIMS. (PostgreSQL used a pg_trgm nearest-neighbour walk, one per claim
+   COMMON_WORD_CLAIMS (claims.word_table). (PostgreSQL used a pg_trgm nearest-neighbour walk, one per claim
    and about 0.9 s of it at a million claims.)
 2. one score for each candidate (see combined): mostly the embeddings' cosine, with the
    overlap of content words (numbers taken out) as a tie-breaker, moved up or down by how
@@ -32,21 +32,14 @@ import numpy as np
 from django.conf import settings
 from django.db import connection, transaction
 
-from claims import aliases, figures
+from claims import aliases, figures, word_table
 from claims.extraction.text import without_dateline
 from claims.models import Claim, ClaimEmbedding, SimilarClaim, SimilarityWord
 from claims.vectors import stored_vectors, vector_index
 
-# How many candidates one claim brings back from each index before scoring.
-CANDIDATES_PER_CLAIM = 25
+# How many candidates one claim brings back from the vector index before scoring (the
+# word table brings back claims.word_table.CANDIDATES_PER_CLAIM).
 SEMANTIC_CANDIDATES = 25
-# Words looked up in the word table, and how many of them a candidate must contain:
-# a restatement keeps most names and key words but adds its own ("on Thursday").
-PREFILTER_WORDS = 5
-PREFILTER_MIN_HITS = 2
-# A word this many claims use is too common to shortlist with ("pakistan" in a third of
-# a million claims): its count stops here, and it is not looked up.
-COMMON_WORD_CLAIMS = 1000
 
 # fmt: off
 _STOPWORDS = frozenset("""
@@ -162,168 +155,6 @@ def score(a: Features, b: Features) -> float:
     return round(max(dice, contained), 3)
 
 
-# -- candidates ---------------------------------------------------------------------------
-
-
-def index_words(claims: list[Claim], found: dict[int, Features]) -> None:
-    """Record each claim's content words in the word table (SimilarityWord): the index
-    the lexical candidates are looked up in. Idempotent (the pair is the table's key)."""
-    rows = [(word[:100], claim.pk) for claim in claims for word in found[claim.pk].words]
-    _insert_new(SimilarityWord, ("word", "claim_id"), ("text", "bigint"), rows)
-
-
-# Placeholders in one statement, under SQLite's and psycopg's limits: a batch larger than
-# this (thousands of claims) takes a few statements instead of one.
-_MAX_PARAMS = 30000
-
-
-def _tables(rows: list[tuple], types: tuple[str, ...]) -> Iterable[tuple[str, list]]:
-    """`rows` as the body of a CTE and its parameters: on PostgreSQL one array per column
-    (unnest: one statement, whatever the batch), elsewhere VALUES, a few statements for a
-    batch of thousands of claims."""
-    if not rows:
-        return
-    if connection.vendor == "postgresql":
-        arrays = ", ".join(f"%s::{kind}[]" for kind in types)
-        columns = [list(column) for column in zip(*rows, strict=True)]
-        yield f"SELECT * FROM unnest({arrays})", columns  # noqa: S608 (placeholders only)
-        return
-    one = "(" + ", ".join(f"CAST(%s AS {kind})" for kind in types) + ")"
-    size = max(1, _MAX_PARAMS // len(types))
-    for start in range(0, len(rows), size):
-        chunk = rows[start : start + size]
-        yield "VALUES " + ", ".join([one] * len(chunk)), [v for row in chunk for v in row]
-
-
-def _insert_new(model, columns: tuple[str, ...], types: tuple[str, ...], rows, more=None) -> int:
-    """INSERT the rows the table does not have yet (ON CONFLICT DO NOTHING: a row of the
-    same key, written before or by a concurrent run, is kept as it is), with the column
-    values of `more` the same in every row; how many were inserted. One statement on
-    PostgreSQL, whatever the number of rows: bulk_create compiled each of a batch's tens
-    of thousands of values in Python first (1.9 s for the links of 1,000 claims).
-    Identifiers are the model's, quoted; every value is a parameter."""
-    more = more or {}
-    quote = connection.ops.quote_name
-    names = ", ".join(quote(name) for name in (*columns, *more))
-    constants = "".join(", %s" for _ in more)
-    inserted = 0
-    with connection.cursor() as cursor:
-        for table, params in _tables(rows, types):
-            # WHERE true: SQLite reads an ON after a FROM as the join's without it.
-            cursor.execute(
-                f"INSERT INTO {quote(model._meta.db_table)} ({names}) "  # noqa: S608
-                f"SELECT q.*{constants} FROM ({table}) q WHERE true ON CONFLICT DO NOTHING",
-                [*more.values(), *params],
-            )
-            inserted += cursor.rowcount
-    return inserted
-
-
-def _word_counts(words: list[str]) -> dict[str, int]:
-    """How many claims use each word, read from the word table's key and counted only up to
-    COMMON_WORD_CLAIMS: a common word costs a bounded index read, not a count of hundreds
-    of thousands of rows. One query for every word of a batch."""
-    counts: dict[str, int] = {}
-    with connection.cursor() as cursor:
-        for table, params in _tables([(word,) for word in words], ("text",)):
-            cursor.execute(
-                f"""
-                WITH q(word) AS ({table})
-                SELECT q.word, (SELECT COUNT(*) FROM (
-                    SELECT 1 FROM claims_similarity_word s WHERE s.word = q.word LIMIT %s
-                ) capped)
-                FROM q
-                """,  # noqa: S608 (placeholders only)
-                [*params, COMMON_WORD_CLAIMS],
-            )
-            counts.update(cursor.fetchall())
-    return counts
-
-
-class _Joins(str):
-    """A join of the word-candidate query, as PostgreSQL or SQLite takes it best."""
-
-    def __new__(cls, postgresql: str, other: str):
-        value = super().__new__(cls, other)
-        value.postgresql = postgresql
-        return value
-
-    def __format__(self, spec: str) -> str:
-        return self.postgresql if connection.vendor == "postgresql" else str(self)
-
-
-# PostgreSQL plans the word lookups of a batch from the table's average word, which at a
-# million claims is thousands of rows: it read the whole word index and every claim (a
-# merge join, then a hash join, 1.9 s for a batch of 1,000 at 1,000,000 claims) where the
-# looked-up words, rare by choice, have a few rows each. The subqueries (kept apart by
-# OFFSET 0) make it look each word and each candidate up by its index. SQLite plans
-# nested lookups by index anyway, and has no LATERAL.
-_WORD_ROWS = _Joins(
-    "CROSS JOIN LATERAL (SELECT w.claim_id FROM claims_similarity_word w "
-    "WHERE w.word = q.word OFFSET 0) s",
-    "JOIN claims_similarity_word s ON s.word = q.word",
-)
-_CLAIM_ROW = _Joins(
-    "CROSS JOIN LATERAL (SELECT cc.article_id FROM claims_claim cc "
-    "WHERE cc.id = p.other OFFSET 0) c",
-    "JOIN claims_claim c ON c.id = p.other",
-)
-
-
-def _candidates_words(claims: list[Claim], found: dict[int, Features]) -> dict[int, list[int]]:
-    """For each claim, the claims of other articles sharing at least two of its rarest
-    words (PREFILTER_WORDS of them, rarity counted in the word table, words used by
-    COMMON_WORD_CLAIMS claims or more left out), most shared first: two queries for the
-    whole batch, whatever its size."""
-    candidates: dict[int, list[int]] = {claim.pk: [] for claim in claims}
-    words = sorted({word[:100] for claim in claims for word in found[claim.pk].words})
-    counts = _word_counts(words) if words else {}
-    looked_up = []
-    for claim in claims:
-        # The claim's own words are indexed: a count of 1 is a word no other claim has.
-        shared = [
-            w
-            for w in sorted({w[:100] for w in found[claim.pk].words})
-            if 1 < counts.get(w, 0) < COMMON_WORD_CLAIMS
-        ]
-        rarest = sorted(shared, key=lambda w: (counts[w], w))[:PREFILTER_WORDS]
-        if len(rarest) >= PREFILTER_MIN_HITS:
-            looked_up += [(claim.pk, claim.article_id, word) for word in rarest]
-    with transaction.atomic(), connection.cursor() as cursor:
-        if connection.vendor == "postgresql" and looked_up:
-            # The estimate above makes PostgreSQL compile this query (JIT), which took
-            # longer than running it (0.17 s of 0.6 s).
-            cursor.execute("SET LOCAL jit = off")
-        for table, params in _tables(looked_up, ("bigint", "bigint", "text")):
-            # The join to claims_claim drops words of deleted claims; same-article claims
-            # are never links.
-            cursor.execute(
-                f"""
-                WITH q(claim_id, article_id, word) AS ({table}),
-                pairs AS (
-                    SELECT q.claim_id, q.article_id, s.claim_id AS other, COUNT(*) AS n
-                    FROM q {_WORD_ROWS}
-                    WHERE s.claim_id <> q.claim_id
-                    GROUP BY q.claim_id, q.article_id, s.claim_id
-                    HAVING COUNT(*) >= %s
-                ),
-                ranked AS (
-                    SELECT p.claim_id, p.other, ROW_NUMBER() OVER (
-                        PARTITION BY p.claim_id ORDER BY p.n DESC, p.other DESC
-                    ) AS r
-                    FROM pairs p {_CLAIM_ROW}
-                    WHERE p.article_id IS NULL OR c.article_id IS NULL
-                       OR c.article_id <> p.article_id
-                )
-                SELECT claim_id, other FROM ranked WHERE r <= %s ORDER BY claim_id, r
-                """,  # noqa: S608 (placeholders only)
-                [*params, PREFILTER_MIN_HITS, CANDIDATES_PER_CLAIM],
-            )
-            for claim_id, other in cursor.fetchall():
-                candidates[claim_id].append(other)
-    return candidates
-
-
 # -- embeddings and the vector index -----------------------------------------------------
 
 
@@ -356,7 +187,7 @@ def ensure_embeddings(claims: list[Claim]) -> dict[int, np.ndarray]:
                 older.delete()
                 SimilarityWord.objects.filter(claim_id__in=stale).delete()
                 rewritten = [c for c in missing if c.pk in stale]
-                index_words(rewritten, {c.pk: features(c.text) for c in rewritten})
+                word_table.index_words(rewritten, {c.pk: features(c.text) for c in rewritten})
             ClaimEmbedding.objects.bulk_create(rows, ignore_conflicts=True)
         stored.update({c.pk: v for c, v in zip(missing, vectors, strict=True)})
     return stored
@@ -457,8 +288,8 @@ def link_similar(claim_ids: Iterable[int]) -> int:
     vectors = ensure_embeddings(claims)
     # Index the whole batch first, so claims loaded together from different articles
     # find each other too.
-    index_words(claims, mine)
-    candidates = _candidates_words(claims, mine)
+    word_table.index_words(claims, mine)
+    candidates = word_table.candidates(claims, mine)
     queries = np.vstack([vectors[claim.pk] for claim in claims])
     for claim, nearest in zip(
         claims, vector_index().search(queries, SEMANTIC_CANDIDATES + 1), strict=True
@@ -526,7 +357,7 @@ def _store_links(proposed: dict[tuple[int, int], tuple]) -> int:
     concurrent run proposed too."""
     from django.utils import timezone
 
-    return _insert_new(
+    return word_table.insert_new(
         SimilarClaim,
         ("from_claim_id", "to_claim_id", "score", "conflicting", "conflict_detail"),
         ("bigint", "bigint", "double precision", "boolean", "text"),
