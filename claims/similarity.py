@@ -8,8 +8,8 @@ Hybrid retrieval, then one score, so that no insert compares every pair:
    which finds restatements in other words, and the word table (SimilarityWord: word ->
    claim, filled here as claims are linked) on every database: the claims of other
    articles sharing two of a claim's rarest words, rarity counted in the table up to
-   COMMON_WORD_CLAIMS (claims.word_table). (PostgreSQL used a pg_trgm nearest-neighbour walk, one per claim
-   and about 0.9 s of it at a million claims.)
+   COMMON_WORD_CLAIMS (claims.word_table). (PostgreSQL used a pg_trgm
+   nearest-neighbour walk, one per claim and about 0.9 s of it at a million claims.)
 2. one score for each candidate (see combined): mostly the embeddings' cosine, with the
    overlap of content words (numbers taken out) as a tie-breaker, moved up or down by how
    the two claims' figures relate (claims.figures.agreement: figures of one type that fit
