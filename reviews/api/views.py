@@ -80,7 +80,7 @@ class ClaimPageMixin:
     def paginate_queryset(self, queryset):
         user = self.request.user
         queryset = rows.with_verdicts(queryset.prefetch_related(None), user)
-        annotations = ("verdict_rows",)
+        annotations = ("verdict_rows", "reader_contributed")
         matches = may_see_external(user)
         if matches:
             queryset, annotations = rows.with_has_matches(queryset), (*annotations, "has_matches")
