@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 import re
+import time
 
 from django.contrib.auth.models import AnonymousUser
 from django.db import connection
@@ -225,16 +226,38 @@ _ESTIMATE_SQL = (
 )
 
 
+# The estimate changes only when the articles' statistics are read again (ANALYZE, which
+# autovacuum runs as they change): each worker keeps it a few minutes for the words asked,
+# so the next pages of a search, and words many readers ask for, skip its round trip. Only
+# the shape depends on it, never which claims are found.
+ESTIMATE_SECONDS = 300
+_ESTIMATES_KEPT = 1000
+_estimates: dict[str, tuple[float, bool]] = {}
+
+
 def _common_in_articles(query: str) -> bool:
     """Whether the planner expects `query` to match more than _COMMON_ARTICLE_SHARE of the
     articles: its estimates from the statistics of the articles' vectors, not a count."""
+    now = time.monotonic()
+    kept = _estimates.get(query)
+    if kept is not None and kept[0] > now:
+        return kept[1]
     with connection.cursor() as cursor:
         cursor.execute(_ESTIMATE_SQL, [query])
         plan = cursor.fetchone()[0]
     if isinstance(plan, str):
         plan = json.loads(plan)
     matching, every = (part["Plan Rows"] for part in plan[0]["Plan"]["Plans"])
-    return matching > _COMMON_ARTICLE_SHARE * every
+    common = matching > _COMMON_ARTICLE_SHARE * every
+    if len(_estimates) >= _ESTIMATES_KEPT:
+        _estimates.clear()
+    _estimates[query] = (now + ESTIMATE_SECONDS, common)
+    return common
+
+
+def forget_estimates() -> None:
+    """Drop the kept estimates (tests, whose articles change from one to the next)."""
+    _estimates.clear()
 
 
 _ARTICLE_SEARCH_SQL = "claims_article.search_vector @@ websearch_to_tsquery('english', %s)"

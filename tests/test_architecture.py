@@ -17,6 +17,7 @@ from django.urls import reverse
 from claims.models import Claim
 from claims.selectors import (
     _full_text_match,
+    forget_estimates,
     full_text_search,
     search_claims,
     visible_claims,
@@ -250,12 +251,17 @@ def test_the_search_is_one_query_however_many_claims_match(editor):
         assert len(list(search_claims(desk, "Moscow talks"))) == 3
     for i in range(3, 9):
         ClaimFactory(article=article, span_start=i, span_end=i + 10)
+    forget_estimates()
     with CaptureQueriesContext(connection) as many:
         assert len(list(search_claims(desk, "Moscow talks"))) == 9
     # On PostgreSQL one EXPLAIN before it: how many articles the words match picks the shape
     # (for rare words the matching ids are read before the page).
     assert len(many.captured_queries) == len(few.captured_queries)
     assert len(few.captured_queries) in ((2, 3) if full_text_search() else (1,))
+    # The estimate is kept: the same words again (the next page) do not ask for it.
+    with CaptureQueriesContext(connection) as again:
+        assert len(list(search_claims(desk, "Moscow talks"))) == 9
+    assert len(again.captured_queries) == len(few.captured_queries) - full_text_search()
     if full_text_search():  # the rare words' shape: the ids, then the page by them
         for shape in ("common", "rare"):
             with CaptureQueriesContext(connection) as ctx:

@@ -275,8 +275,8 @@ def test_the_claim_list_query_count_is_the_same_at_25_and_100_a_page(
     desk, editor, reviewer, query, expected
 ):
     _varied_claims(120, editor, reviewer)
-    # On PostgreSQL a search first asks the planner how many articles its words match, and
-    # for rare words reads the matching claims' ids.
+    # On PostgreSQL a search asks the planner how many articles its words match (kept, and
+    # read here first), and for rare words reads the matching claims' ids.
     searched = search_queries("Varied") if "q=" in query else 0
     join = "&" if query else "?"
     small = _count(desk, f"/desk/claims/{query}{join}size=25")

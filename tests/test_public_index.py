@@ -189,8 +189,8 @@ def _count(client, url: str) -> int:
 )
 def test_the_index_query_count_is_the_same_at_25_and_100_a_page(client, editor, query, expected):
     publish_all(many_claims(120, prefix="Counted"), RatingFactory(), editor=editor)
-    # On PostgreSQL a search first asks the planner how many articles its words match, and
-    # for rare words reads the matching claims' ids.
+    # On PostgreSQL a search asks the planner how many articles its words match (kept, and
+    # read here first), and for rare words reads the matching claims' ids.
     searched = search_queries("Counted") if "q=" in query else 0
     join = "&" if query else "?"
     small = _count(client, f"{INDEX}{query}{join}size=25")
