@@ -47,7 +47,7 @@ def store(vectors: np.ndarray) -> list[int]:
 @pytest.fixture
 def approximate(settings, tmp_path):
     settings.FACTCHECK_VECTOR_EXACT_BELOW = 1000
-    # Fewer cells searched than the index has (about sqrt(3000) = 54): approximate.
+    # Fewer cells searched than the index has (3000 // 40 = 75): approximate.
     settings.FACTCHECK_VECTOR_PROBES = 10
     settings.VAR_DIR = tmp_path
     return settings
