@@ -404,7 +404,7 @@ def conflicts(mine: tuple[Figure, ...], theirs: tuple[Figure, ...]) -> list[tupl
         a = [f for f in mine if f.kind == kind]
         b = [f for f in theirs if f.kind == kind]
         if not any(x.compatible(y) for x in a for y in b):
-            found.append((a[0], b[0]))
+            found.append(min(((x, y) for x in a for y in b), key=_apart))
     counts_a, counts_b = _kind_for_counts(mine), _kind_for_counts(theirs)
     if (
         len(counts_a) == 1
@@ -414,6 +414,14 @@ def conflicts(mine: tuple[Figure, ...], theirs: tuple[Figure, ...]) -> list[tupl
     ):
         found.append((counts_a[0], counts_b[0]))
     return found
+
+
+def _apart(pair: tuple[Figure, Figure]) -> float:
+    """How far apart a pair's values are, relative to their size: of the figures of one
+    kind that conflict, the nearest are the one quantity misreported ("23 years" against
+    "20 years", not the "two-day" stay beside it), which the note names."""
+    a, b = ((f.low + f.high) / 2 for f in pair)
+    return abs(a - b) / max(abs(a), abs(b), 1e-9)
 
 
 def describe(pairs: list[tuple[Figure, Figure]]) -> str:

@@ -57,6 +57,12 @@ def test_the_same_figure_written_two_ways_agrees(a, b):
             "1 week before vs 2 days after",
         ),
         ("the first in 20 years", "the first in 23 years", "20 years vs 23 years"),
+        # the note names the figure misreported, not the other span beside it
+        (
+            "The premier's two-day stay was the first such trip in 23 years.",
+            "The visit was the first by a Pakistani prime minister in 20 years.",
+            "23 years vs 20 years",
+        ),
         (
             "heads of 22 foreign heads of state",
             "Two dozen ambassadors",
