@@ -297,6 +297,46 @@ def test_a_claim_whose_words_an_editor_corrects_is_matched_by_its_new_words(
     assert float(embedding.from_bytes(row.vector) @ expected) == pytest.approx(1.0, abs=1e-5)
 
 
+@pytest.mark.parametrize("decision", ["pending", "confirmed", "rejected"])
+def test_a_corrected_claim_loses_the_links_of_its_old_words_that_no_editor_decided(
+    candidates, seeds, editor, decision, django_capture_on_commit_callbacks
+):
+    from claims.services.corrections import edit_claim
+
+    text = (
+        "Moscow trip\n\nKhan’s visit was the first by a Pakistani prime minister in 23 years. "
+        "The weather in the city was cold and grey for the whole of the stay.\n"
+    )
+    with django_capture_on_commit_callbacks(execute=True):
+        article = load_article(
+            Source(where="t", data=ArticleInput(text=text, url="https://x.example/undo")),
+            link=None,
+        ).article
+    article.claims.all().delete()
+    fragment = "Khan’s visit was the first by a Pakistani prime minister in 23 years"
+    start = text.index(fragment)
+    with django_capture_on_commit_callbacks(execute=True):
+        claim = services.add_manual_claim(
+            article_id=article.pk, actor=editor, start=start, end=start + len(fragment)
+        )
+    seed = Claim.objects.get(text__contains=SEED_20_YEARS)
+    link = link_between(claim, seed)
+    if decision != "pending":
+        services.decide_similarity(link_id=link.pk, actor=editor, decision=decision)
+
+    weather = "The weather in the city was cold and grey for the whole of the stay."
+    start = text.index(weather)
+    with django_capture_on_commit_callbacks(execute=True):
+        edit_claim(claim=claim, actor=editor, span=(start, start + len(weather)))
+
+    kept = SimilarClaim.objects.filter(pk=link.pk).first()
+    if decision == "pending":
+        assert kept is None
+        assert not links_of(claim).exists()
+    else:
+        assert kept is not None and kept.decision == decision and kept.decided_by == editor
+
+
 def test_scores_and_conflicts_are_computed_from_the_words_and_figures():
     a_text = "The pipeline will cost $2.5 billion, the ministry said."
     b_text = "The ministry said the pipeline will cost $3 billion."

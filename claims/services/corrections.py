@@ -17,8 +17,9 @@ from __future__ import annotations
 from datetime import date
 
 from django.db import transaction
+from django.db.models import Q
 
-from claims.models import Claim, Claimant, ClaimEmbedding, SimilarityWord
+from claims.models import Claim, Claimant, ClaimEmbedding, SimilarClaim, SimilarityWord
 from claims.services.inputs import ClaimsError
 
 # An argument left out: "leave this as it is" (None means "clear it" for claimant/date).
@@ -80,9 +81,9 @@ def edit_claim(
     """Correct a locked claim's text, span, claimant or date; the fields that changed.
 
     Saves the claim with its version bumped and a history row naming `actor` and the
-    fields ("edited: text, span"); when the words changed, drops the claim's vector and word
-    rows (claims.similarity) and queues its linking again, which makes them from the new
-    words.
+    fields ("edited: text, span"); when the words changed, drops the claim's vector, word
+    rows and undecided links (claims.similarity) and queues its linking again, which makes
+    them from the new words.
     """
     if text is not None:
         text = text.strip()
@@ -135,9 +136,14 @@ def edit_claim(
     if "text" in changes:
         from claims.tasks import queue_linking
 
-        # The vector and the word rows were made from the old words: kept, the claim
-        # would go on being matched as what it no longer says. Linking makes both again.
+        # The vector, the word rows and the links not yet decided were made from the old
+        # words: kept, the claim would go on being matched as what it no longer says.
+        # Linking makes them again; a link an editor confirmed or rejected stays.
         ClaimEmbedding.objects.filter(claim_id=claim.pk).delete()
         SimilarityWord.objects.filter(claim_id=claim.pk).delete()
+        SimilarClaim.objects.filter(
+            Q(from_claim_id=claim.pk) | Q(to_claim_id=claim.pk),
+            decision=SimilarClaim.Decision.PENDING,
+        ).delete()
         queue_linking([claim.pk])
     return list(changes)
