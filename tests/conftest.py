@@ -33,6 +33,26 @@ def _fresh_throttles():
 
 
 @pytest.fixture(autouse=True)
+def _reserved_names_do_not_resolve(monkeypatch):
+    """Names under `.example` (reserved, RFC 2606: they never resolve) fail at once, as
+    the resolver answers for them, without asking it. The tests' evidence and articles
+    live at such names and archiving them in process looks them up: the machine's
+    resolver is outside it, and one lookup that took its 5 s timeout held a desk page's
+    request past a browser test's wait (the keyboard test, SQLite pass of a CI run)."""
+    import socket
+
+    real = socket.getaddrinfo
+
+    def getaddrinfo(host, *args, **kwargs):
+        name = host.decode() if isinstance(host, bytes) else str(host or "")
+        if name.rstrip(".").lower().endswith(".example"):
+            raise socket.gaierror(socket.EAI_NONAME, "Name or service not known")
+        return real(host, *args, **kwargs)
+
+    monkeypatch.setattr(socket, "getaddrinfo", getaddrinfo)
+
+
+@pytest.fixture(autouse=True)
 def _fresh_search_estimates():
     # A search's shape follows the planner's estimate, kept a while per process; the
     # articles it was read for are another test's.
