@@ -81,6 +81,31 @@ def the_claim(claims: list[Claim], fragment: str) -> Claim:
     return hits[0]
 
 
+def hand_added(text: str, fragment: str, editor, django_capture_on_commit_callbacks) -> Claim:
+    """`fragment` of an article of `text` (loaded without linking, its found claims
+    removed) added by an editor's hand, and linked as a worker would."""
+    with django_capture_on_commit_callbacks(execute=True):
+        article = load_article(
+            Source(where="t", data=ArticleInput(text=text, url=f"https://x.example/{hash(text)}")),
+            link=None,
+        ).article
+    article.claims.all().delete()
+    start = text.index(fragment)
+    with django_capture_on_commit_callbacks(execute=True):
+        return services.add_manual_claim(
+            article_id=article.pk, actor=editor, start=start, end=start + len(fragment)
+        )
+
+
+def correct_to(claim: Claim, text: str, fragment: str, editor, django_capture_on_commit_callbacks):
+    """An editor's correction of `claim` to another span of its article, linked again."""
+    from claims.services.corrections import edit_claim
+
+    start = text.index(fragment)
+    with django_capture_on_commit_callbacks(execute=True):
+        edit_claim(claim=claim, actor=editor, span=(start, start + len(fragment)))
+
+
 def test_restating_a_seed_claim_with_another_number_gives_a_conflicting_link(
     candidates, seeds, django_capture_on_commit_callbacks
 ):
@@ -237,18 +262,8 @@ def test_a_claim_an_editor_adds_by_hand_is_linked_too(
         "Moscow trip\n\nThe weather was cold. Khan’s visit was the first by a Pakistani "
         "prime minister in 23 years, and it began on the day Russia invaded.\n"
     )
-    with django_capture_on_commit_callbacks(execute=True):
-        article = load_article(
-            Source(where="t", data=ArticleInput(text=text, url="https://x.example/a")),
-            link=None,
-        ).article
-    article.claims.all().delete()
     fragment = "Khan’s visit was the first by a Pakistani prime minister in 23 years"
-    start = text.index(fragment)
-    with django_capture_on_commit_callbacks(execute=True):
-        claim = services.add_manual_claim(
-            article_id=article.pk, actor=editor, start=start, end=start + len(fragment)
-        )
+    claim = hand_added(text, fragment, editor, django_capture_on_commit_callbacks)
     link = link_between(claim, Claim.objects.get(text__contains=SEED_20_YEARS))
     assert link.conflicting is True
 
@@ -259,30 +274,17 @@ def test_a_claim_whose_words_an_editor_corrects_is_matched_by_its_new_words(
     """The vector and the word rows follow the text: kept from the old words, the claim
     would go on being matched as what it no longer says."""
     from claims.models import ClaimEmbedding, SimilarityWord
-    from claims.services.corrections import edit_claim
 
     text = (
         "Moscow trip\n\nThe weather in the city was cold and grey for the whole of the stay. "
         "Khan’s visit was the first by a Pakistani prime minister in 23 years.\n"
     )
-    with django_capture_on_commit_callbacks(execute=True):
-        article = load_article(
-            Source(where="t", data=ArticleInput(text=text, url="https://x.example/edit")),
-            link=None,
-        ).article
-    article.claims.all().delete()
     weather = "The weather in the city was cold and grey for the whole of the stay."
-    start = text.index(weather)
-    with django_capture_on_commit_callbacks(execute=True):
-        claim = services.add_manual_claim(
-            article_id=article.pk, actor=editor, start=start, end=start + len(weather)
-        )
+    claim = hand_added(text, weather, editor, django_capture_on_commit_callbacks)
     assert not links_of(claim).exists()
 
     fragment = "Khan’s visit was the first by a Pakistani prime minister in 23 years"
-    start = text.index(fragment)
-    with django_capture_on_commit_callbacks(execute=True):
-        edit_claim(claim=claim, actor=editor, span=(start, start + len(fragment)))
+    correct_to(claim, text, fragment, editor, django_capture_on_commit_callbacks)
 
     claim.refresh_from_db()
     assert claim.text == fragment
@@ -301,33 +303,19 @@ def test_a_claim_whose_words_an_editor_corrects_is_matched_by_its_new_words(
 def test_a_corrected_claim_loses_the_links_of_its_old_words_that_no_editor_decided(
     candidates, seeds, editor, decision, django_capture_on_commit_callbacks
 ):
-    from claims.services.corrections import edit_claim
-
     text = (
         "Moscow trip\n\nKhan’s visit was the first by a Pakistani prime minister in 23 years. "
         "The weather in the city was cold and grey for the whole of the stay.\n"
     )
-    with django_capture_on_commit_callbacks(execute=True):
-        article = load_article(
-            Source(where="t", data=ArticleInput(text=text, url="https://x.example/undo")),
-            link=None,
-        ).article
-    article.claims.all().delete()
     fragment = "Khan’s visit was the first by a Pakistani prime minister in 23 years"
-    start = text.index(fragment)
-    with django_capture_on_commit_callbacks(execute=True):
-        claim = services.add_manual_claim(
-            article_id=article.pk, actor=editor, start=start, end=start + len(fragment)
-        )
+    claim = hand_added(text, fragment, editor, django_capture_on_commit_callbacks)
     seed = Claim.objects.get(text__contains=SEED_20_YEARS)
     link = link_between(claim, seed)
     if decision != "pending":
         services.decide_similarity(link_id=link.pk, actor=editor, decision=decision)
 
     weather = "The weather in the city was cold and grey for the whole of the stay."
-    start = text.index(weather)
-    with django_capture_on_commit_callbacks(execute=True):
-        edit_claim(claim=claim, actor=editor, span=(start, start + len(weather)))
+    correct_to(claim, text, weather, editor, django_capture_on_commit_callbacks)
 
     kept = SimilarClaim.objects.filter(pk=link.pk).first()
     if decision == "pending":
