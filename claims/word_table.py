@@ -106,34 +106,25 @@ def _word_counts(words: list[str]) -> dict[str, int]:
     return counts
 
 
-class _Joins(str):
-    """A join of the word-candidate query, as PostgreSQL or SQLite takes it best."""
-
-    def __new__(cls, postgresql: str, other: str):
-        value = super().__new__(cls, other)
-        value.postgresql = postgresql
-        return value
-
-    def __format__(self, spec: str) -> str:
-        return self.postgresql if connection.vendor == "postgresql" else str(self)
-
-
 # PostgreSQL plans the word lookups of a batch from the table's average word, which at a
 # million claims is thousands of rows: it read the whole word index and every claim (a
 # merge join, then a hash join, 1.9 s for a batch of 1,000 at 1,000,000 claims) where the
 # looked-up words, rare by choice, have a few rows each. The subqueries (kept apart by
 # OFFSET 0) make it look each word and each candidate up by its index. SQLite plans
-# nested lookups by index anyway, and has no LATERAL.
-_WORD_ROWS = _Joins(
-    "CROSS JOIN LATERAL (SELECT w.claim_id FROM claims_similarity_word w "
-    "WHERE w.word = q.word OFFSET 0) s",
-    "JOIN claims_similarity_word s ON s.word = q.word",
-)
-_CLAIM_ROW = _Joins(
-    "CROSS JOIN LATERAL (SELECT cc.article_id FROM claims_claim cc "
-    "WHERE cc.id = p.other OFFSET 0) c",
-    "JOIN claims_claim c ON c.id = p.other",
-)
+# nested lookups by index anyway, and has no LATERAL. By vendor: (the word table's rows
+# of a looked-up word, the candidate's row).
+_JOINS = {
+    "postgresql": (
+        "CROSS JOIN LATERAL (SELECT w.claim_id FROM claims_similarity_word w "
+        "WHERE w.word = q.word OFFSET 0) s",
+        "CROSS JOIN LATERAL (SELECT cc.article_id FROM claims_claim cc "
+        "WHERE cc.id = p.other OFFSET 0) c",
+    ),
+    "other": (
+        "JOIN claims_similarity_word s ON s.word = q.word",
+        "JOIN claims_claim c ON c.id = p.other",
+    ),
+}
 
 
 def candidates(claims: list[Claim], found: dict[int, Features]) -> dict[int, list[int]]:
@@ -155,6 +146,7 @@ def candidates(claims: list[Claim], found: dict[int, Features]) -> dict[int, lis
         rarest = sorted(shared, key=lambda w: (counts[w], w))[:PREFILTER_WORDS]
         if len(rarest) >= PREFILTER_MIN_HITS:
             looked_up += [(claim.pk, claim.article_id, word) for word in rarest]
+    word_rows, claim_row = _JOINS.get(connection.vendor, _JOINS["other"])
     with transaction.atomic(), connection.cursor() as cursor:
         if connection.vendor == "postgresql" and looked_up:
             # The estimate above makes PostgreSQL compile this query (JIT), which took
@@ -168,7 +160,7 @@ def candidates(claims: list[Claim], found: dict[int, Features]) -> dict[int, lis
                 WITH q(claim_id, article_id, word) AS ({table}),
                 pairs AS (
                     SELECT q.claim_id, q.article_id, s.claim_id AS other, COUNT(*) AS n
-                    FROM q {_WORD_ROWS}
+                    FROM q {word_rows}
                     WHERE s.claim_id <> q.claim_id
                     GROUP BY q.claim_id, q.article_id, s.claim_id
                     HAVING COUNT(*) >= %s
@@ -177,7 +169,7 @@ def candidates(claims: list[Claim], found: dict[int, Features]) -> dict[int, lis
                     SELECT p.claim_id, p.other, ROW_NUMBER() OVER (
                         PARTITION BY p.claim_id ORDER BY p.n DESC, p.other DESC
                     ) AS r
-                    FROM pairs p {_CLAIM_ROW}
+                    FROM pairs p {claim_row}
                     WHERE p.article_id IS NULL OR c.article_id IS NULL
                        OR c.article_id <> p.article_id
                 )
