@@ -98,35 +98,10 @@ _FILLER = frozenset(
     "other more of the a an foreign member last past nearly about".split()  # noqa: SIM905
 )
 _STOP = frozenset(
-    [
-        "a",
-        "an",
-        "the",
-        "of",
-        "in",
-        "on",
-        "at",
-        "by",
-        "for",
-        "to",
-        "and",
-        "or",
-        "but",
-        "it",
-        "its",
-        "is",
-        "was",
-        "were",
-        "be",
-        "been",
-        "that",
-        "this",
-        "than",
-        "from",
-        "with",
-        "as",
-        "per",
-    ]
+    """
+    a an the of in on at by for to and or but it its is was were be been that this than from
+    with as per
+    """.split()  # noqa: SIM905
 )
 
 
@@ -193,43 +168,53 @@ def _unhyphenate(match: re.Match) -> str:
     return match.group(0)
 
 
+def _rewrites(*rules: tuple) -> list[tuple[re.Pattern, object]]:
+    """(pattern, replacement[, flags]) rules, compiled once (a pattern compiled already
+    stays as it is): a batch of linking reads the figures of thousands of claims."""
+    return [(re.compile(rule[0], *rule[2:]), rule[1]) for rule in rules]
+
+
+# Before spelled-out numbers are turned into digits, then after.
+_BEFORE_DIGITS = _rewrites(
+    (r"\ba quarter of a century\b", "25 years", re.I),
+    (r"\bhalf a century\b", "50 years", re.I),
+    (r"\b(?:an? )?quarter[- ]century\b", "25 years", re.I),
+    (r"\b(?:an? )?half[- ]century\b", "50 years", re.I),
+    (_HYPHENATED, _unhyphenate),
+    (r"\bhalf a (decade|year|month|day)\b", r"0.5 \1", re.I),
+    # "two-day", "48-hour": the number and the unit apart, so both are read.
+    (r"(\w)-(hour|day|week|month|year|decade)s?\b", r"\1 \2", re.I),
+    # "a decade", "a week before": one unit.
+    (r"\b(a|an|one)\s+(hour|day|week|fortnight|month|year|decade|century)\b", r"1 \2", re.I),
+)
+_AFTER_DIGITS = _rewrites(
+    (r"(\d+) and a half\b", lambda m: f"{m.group(1)}.5"),
+    # "an hour and a half", "two years and a half"
+    (
+        rf"\b(\d+) ({'|'.join(_TIME_UNITS)})s? and a half\b",
+        lambda m: f"{m.group(1)}.5 {m.group(2)}s",
+        re.I,
+    ),
+    (r"(\d+(?:\.\d+)?) dozen\b", lambda m: _digits(float(m.group(1)) * 12)),
+    (r"\ba dozen\b", "12", re.I),
+    (_ORDINAL_DAY_FIRST, r"\2 \1"),
+    (_ORDINAL_DAY_AFTER, r"\1"),
+    # alpha2digit writes "billion" alone as 1000000000: put the multiplier back.
+    (
+        r"(\d+(?:\.\d+)?) (1000000000000|1000000000|1000000|1000)\b",
+        lambda m: f"{m.group(1)} {_word_of(m.group(2))}",
+    ),
+)
+
+
 def _prepare(text: str) -> str:
     """The text with spelled-out numbers as digits and the idioms of figures resolved."""
     t = text.replace("’", "'").replace("\u00a0", " ")
-    t = re.sub(r"\ba quarter of a century\b", "25 years", t, flags=re.I)
-    t = re.sub(r"\bhalf a century\b", "50 years", t, flags=re.I)
-    t = re.sub(r"\b(?:an? )?quarter[- ]century\b", "25 years", t, flags=re.I)
-    t = re.sub(r"\b(?:an? )?half[- ]century\b", "50 years", t, flags=re.I)
-    t = _HYPHENATED.sub(_unhyphenate, t)
-    t = re.sub(r"\bhalf a (decade|year|month|day)\b", r"0.5 \1", t, flags=re.I)
-    # "two-day", "48-hour": the number and the unit apart, so both are read.
-    t = re.sub(r"(\w)-(hour|day|week|month|year|decade)s?\b", r"\1 \2", t, flags=re.I)
-    # "a decade", "a week before": one unit.
-    t = re.sub(
-        r"\b(a|an|one)\s+(hour|day|week|fortnight|month|year|decade|century)\b",
-        r"1 \2",
-        t,
-        flags=re.I,
-    )
+    for pattern, replacement in _BEFORE_DIGITS:
+        t = pattern.sub(replacement, t)
     t = alpha2digit(t, "en", threshold=0)
-    t = re.sub(r"(\d+) and a half\b", lambda m: f"{m.group(1)}.5", t)
-    # "an hour and a half", "two years and a half"
-    t = re.sub(
-        rf"\b(\d+) ({'|'.join(_TIME_UNITS)})s? and a half\b",
-        lambda m: f"{m.group(1)}.5 {m.group(2)}s",
-        t,
-        flags=re.I,
-    )
-    t = re.sub(r"(\d+(?:\.\d+)?) dozen\b", lambda m: _digits(float(m.group(1)) * 12), t)
-    t = re.sub(r"\ba dozen\b", "12", t, flags=re.I)
-    t = _ORDINAL_DAY_FIRST.sub(r"\2 \1", t)
-    t = _ORDINAL_DAY_AFTER.sub(r"\1", t)
-    # alpha2digit writes "billion" alone as 1000000000: put the multiplier back.
-    t = re.sub(
-        r"(\d+(?:\.\d+)?) (1000000000000|1000000000|1000000|1000)\b",
-        lambda m: f"{m.group(1)} {_word_of(m.group(2))}",
-        t,
-    )
+    for pattern, replacement in _AFTER_DIGITS:
+        t = pattern.sub(replacement, t)
     return t
 
 
@@ -247,6 +232,10 @@ _TOKEN = re.compile(
     r"[$£€¥₹]?\d+(?:\.\d+)?(?:bn|mn|m|tn|k)\b|[$£€¥₹]?\d+(?:,\d{3})*(?:\.\d+)?(?![\w])%?"
     r"|[A-Za-z][A-Za-z'.-]*|%"
 )
+
+
+_NUMBER_TOKEN = re.compile(r"([$£€¥₹]?)(\d+(?:,\d{3})*(?:\.\d+)?)(%|bn|mn|m|tn|k)?$")
+_LOWER_START = re.compile(r"[a-z]")
 
 
 def _qualifier(before: str) -> str:
@@ -290,7 +279,7 @@ def extract(text: str) -> tuple[Figure, ...]:
     i = 0
     while i < len(tokens):
         token = tokens[i]
-        number_part = re.match(r"([$£€¥₹]?)(\d+(?:,\d{3})*(?:\.\d+)?)(%|bn|mn|m|tn|k)?$", token)
+        number_part = _NUMBER_TOKEN.match(token)
         if not number_part:
             i += 1
             continue
@@ -345,7 +334,7 @@ def extract(text: str) -> tuple[Figure, ...]:
                 skipped += 1
             stem = _stem(nxt[skipped]) if skipped < len(nxt) else ""
             # A count of one is the determiner ("one embassy", "a country"), not a figure.
-            if stem and stem not in _STOP and re.match(r"[a-z]", stem) and value != 1:
+            if stem and stem not in _STOP and _LOWER_START.match(stem) and value != 1:
                 figure = _make(f"count:{_SYNONYMS.get(stem, stem)}", value, qualifier)
                 end_token += skipped + 1
         if figure is not None:
@@ -398,6 +387,8 @@ def conflicts(mine: tuple[Figure, ...], theirs: tuple[Figure, ...]) -> list[tupl
     that kind fits any of the other's. Counts of differently named things ("22 envoys",
     "two dozen ambassadors" are one thing; "35 countries" and "141 votes" are not) are
     compared when each claim has exactly one count, as a restatement keeps its count."""
+    if not mine or not theirs:
+        return []  # a claim without figures conflicts with none
     found: list[tuple[Figure, Figure]] = []
     kinds = {f.kind for f in mine} & {f.kind for f in theirs}
     for kind in sorted(kinds):

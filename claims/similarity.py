@@ -286,68 +286,81 @@ def link_similar(claim_ids: Iterable[int]) -> int:
         return 0
     mine = {claim.pk: features(claim.text) for claim in claims}
     vectors = ensure_embeddings(claims)
+    queries = np.vstack([vectors[claim.pk] for claim in claims])
+    # The vector index searches while the word table is written and read (see
+    # claims.vectors.VectorIndex.start_search).
+    searched = vector_index().start_search(queries, SEMANTIC_CANDIDATES + 1)
     # Index the whole batch first, so claims loaded together from different articles
     # find each other too.
     word_table.index_words(claims, mine)
     candidates = word_table.candidates(claims, mine)
-    queries = np.vstack([vectors[claim.pk] for claim in claims])
-    for claim, nearest in zip(
-        claims, vector_index().search(queries, SEMANTIC_CANDIDATES + 1), strict=True
-    ):
+    for claim, nearest in zip(claims, searched(), strict=True):
         seen = set(candidates[claim.pk])
         candidates[claim.pk] += [i for i, _ in nearest if i != claim.pk and i not in seen]
 
     other_ids = {other for found in candidates.values() for other in found}
-    others = {
-        claim.pk: claim
-        for claim in Claim.objects.filter(pk__in=other_ids).only("id", "text", "article_id")
-    }
-    other_vectors = ensure_embeddings(list(others.values()))
+    others = list(Claim.objects.filter(pk__in=other_ids).only("id", "text", "article_id"))
+    other_vectors = ensure_embeddings(others)
+    # What scoring reads of a candidate, by id, looked up once for the batch: a batch of
+    # 1,000 at a million claims scores about 50,000 pairs.
+    known = {other.pk: (other.text, other.article_id, other_vectors[other.pk]) for other in others}
     threshold, conflict_threshold = link_min_score(), conflict_min_score()
     proposed: dict[tuple[int, int], tuple] = {}
     for claim in claims:
-        scored: list[tuple[float, Claim]] = []
-        for other_id in candidates[claim.pk]:
-            other = others.get(other_id)
-            if other is None or other.pk == claim.pk:
+        pk, text, article_id, vector, words = (
+            claim.pk,
+            claim.text,
+            claim.article_id,
+            vectors[claim.pk],
+            mine[claim.pk],
+        )
+        scored: list[tuple[float, int, int | None, str]] = []
+        for other_id in candidates[pk]:
+            found = known.get(other_id)
+            if found is None or other_id == pk:
                 continue
-            if claim.article_id is not None and other.article_id == claim.article_id:
+            other_text, other_article, other_vector = found
+            if article_id is not None and other_article == article_id:
                 continue
-            cosine = float(vectors[claim.pk] @ other_vectors[other.pk])
+            cosine = float(vector @ other_vector)
             # Shared words add at most 1 - SEMANTIC_WEIGHT: a cosine too low for that to
             # lift is left without reading the other's words.
             if combined(cosine, 1.0, _BEST_AGREEMENT) < threshold:
                 continue
-            lexical = score(mine[claim.pk], _features_of_other(other.text))
+            lexical = score(words, _features_of_other(other_text))
             # Figures are read only where they can matter.
             if combined(cosine, lexical, _BEST_AGREEMENT) < threshold:
                 continue
-            value = combined(cosine, lexical, figure_agreement(claim.text, other.text))
+            value = combined(cosine, lexical, figure_agreement(text, other_text))
             if value >= threshold:
-                scored.append((value, other))
-        for value, other in _best_of_each_article(scored):
-            pair = (min(claim.pk, other.pk), max(claim.pk, other.pk))
-            detail = conflict(claim.text, other.text) if value >= conflict_threshold else ""
+                scored.append((value, other_id, other_article, other_text))
+        for value, other_id, other_text in _best_of_each_article(scored):
+            pair = (min(pk, other_id), max(pk, other_id))
+            detail = conflict(text, other_text) if value >= conflict_threshold else ""
             proposed[pair] = (*pair, value, bool(detail), detail)
     if not proposed:
         return 0
     return _store_links(proposed)
 
 
-def _best_of_each_article(scored: list[tuple[float, Claim]]) -> list[tuple[float, Claim]]:
-    """The scored candidates of one claim less those another claim of their article
-    beats by more than SAME_ARTICLE_MARGIN (a claim of no article stands alone)."""
+def _best_of_each_article(
+    scored: list[tuple[float, int, int | None, str]],
+) -> list[tuple[float, int, str]]:
+    """Of one claim's scored candidates (score, id, article, text), the score, id and text
+    of those no other claim of their article beats by more than SAME_ARTICLE_MARGIN (a
+    claim of no article stands alone)."""
 
-    def article(other: Claim) -> object:
-        return other.article_id if other.article_id is not None else ("claim", other.pk)
+    def article(other_id: int, article_id: int | None) -> object:
+        return article_id if article_id is not None else ("claim", other_id)
 
     best: dict[object, float] = {}
-    for value, other in scored:
-        best[article(other)] = max(best.get(article(other), 0.0), value)
+    for value, other_id, article_id, _ in scored:
+        key = article(other_id, article_id)
+        best[key] = max(best.get(key, 0.0), value)
     return [
-        (value, other)
-        for value, other in scored
-        if value >= best[article(other)] - SAME_ARTICLE_MARGIN
+        (value, other_id, text)
+        for value, other_id, article_id, text in scored
+        if value >= best[article(other_id, article_id)] - SAME_ARTICLE_MARGIN
     ]
 
 

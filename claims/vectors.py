@@ -1,41 +1,38 @@
 """The vector index: the stored claims nearest to a query embedding, the same on every worker.
 
-The database is the truth (claims.ClaimEmbedding). An index is built from it and brought
-up to date before each search from the change log (claims.ClaimEmbeddingChange, which
-triggers fill on every insert, delete and update of an embedding, whatever wrote it):
-the claims whose vectors changed since the last row it applied are taken out and put
-back as they now stand, so a deleted or replaced vector never lingers and a new one is
-found at once, without counting or comparing a million rows before each search. The
-sweep (claims.tasks.prune_vector_log) keeps the log to its last FACTCHECK_VECTOR_LOG_KEEP
-rows; an index (or a file) whose position is older than the oldest row left is read
-again from the database, never brought up to date from part of the log.
+The database is the truth (claims.ClaimEmbedding). An index is built from it and brought up to
+date before each search from the change log (claims.ClaimEmbeddingChange, which triggers fill
+on every insert, delete and update of an embedding, whatever wrote it): the claims whose
+vectors changed since the last row it applied are taken out and put back as they now stand, so
+a deleted or replaced vector never lingers and a new one is found at once, without counting or
+comparing a million rows before each search. The sweep (claims.tasks.prune_vector_log) keeps
+the log to its last FACTCHECK_VECTOR_LOG_KEEP rows; an index (or a file) whose position is
+older than the oldest row left is read again from the database, never brought up to date from
+part of the log.
 
 Two kinds, by how many vectors the model has:
-- below FACTCHECK_VECTOR_EXACT_BELOW (50,000): exact search over a matrix held in this
-  process. Small desks and the gold set are exact and deterministic; the count is
-  checked before each search too (cheap at this size), which catches what a log cannot
-  (a test's rolled-back rows whose ids come again).
-- from there on: an inverted-file index (faiss IVF, vectors kept as 8-bit codes: about
-  4 sqrt(n) k-means cells, FACTCHECK_VECTOR_PROBES of them searched), persisted under
-  FACTCHECK_VAR_DIR/vectors/ as one file per database and model (claims.vector_files:
-  written atomically, with the log row it is up to date with and the one it was built
-  at). A worker that starts loads it and applies the log since; the file is written
-  again after FACTCHECK_VECTOR_SAVE_EVERY changes (by whichever worker has the
-  directory's lock, never over a newer build), and built again from the database when
-  it is missing, of another database or model, or does not add up. An index grown to
-  four times the vectors its cells were trained on is built again in the background
-  (claims.tasks.rebuild_vector_index, through the outbox, one at a time): the worker
-  that asked goes on searching its own, and every worker takes up the new file at its
-  next refresh (a stat of the file each time, its header read when it changed). The
-  build samples its training vectors with a fixed seed, so workers that build it apart
-  build the same index.
-  FACTCHECK_VECTOR_CANDIDATES approximate neighbours are scored again with the exact
-  cosine of their stored vectors (one query), best first.
+- below FACTCHECK_VECTOR_EXACT_BELOW (50,000): exact search over a matrix held in this process.
+  Small desks and the gold set are exact and deterministic; the count is checked before each
+  search too (cheap at this size), which catches what a log cannot (a test's rolled-back rows
+  whose ids come again).
+- from there on: an inverted-file index (faiss IVF, vectors kept as 8-bit codes: about 4
+  sqrt(n) k-means cells, FACTCHECK_VECTOR_PROBES of them searched), persisted under
+  FACTCHECK_VAR_DIR/vectors/ as one file per database and model (claims.vector_files: written
+  atomically, with the log row it is up to date with and the one it was built at). A worker
+  that starts loads it and applies the log since; the file is written again after
+  FACTCHECK_VECTOR_SAVE_EVERY changes (by whichever worker has the directory's lock, never over
+  a newer build), and built again from the database when it is missing, of another database or
+  model, or does not add up. An index grown to four times the vectors its cells were trained on
+  is built again in the background (claims.tasks.rebuild_vector_index, through the outbox, one
+  at a time): the worker that asked goes on searching its own, and every worker takes up the
+  new file at its next refresh (a stat of the file each time, its header read when it changed).
+  The build samples its training vectors with a fixed seed, so workers that build it apart
+  build the same index. FACTCHECK_VECTOR_CANDIDATES approximate neighbours are scored again
+  with the exact cosine of their stored vectors (one query), best first.
 
-Why IVF and not HNSW (usearch, hnswlib): on this machine's two cores HNSW took 160 to
-490 s to build 100,000 vectors, an hour or more at a million, for every worker whose
-file is missing; IVF builds a million in about a minute (bench/README.md).
-"""
+Why IVF and not HNSW (usearch, hnswlib): on this machine's two cores HNSW took 160 to 490 s to
+build 100,000 vectors, an hour or more at a million, for every worker whose file is missing;
+IVF builds a million in about a minute (bench/README.md)."""
 
 from __future__ import annotations
 
@@ -44,6 +41,8 @@ import mmap
 import os
 import re
 import time
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import numpy as np
@@ -401,11 +400,23 @@ class VectorIndex:
 
     def search(self, queries: np.ndarray, k: int) -> list[list[tuple[int, float]]]:
         """For each query vector, the k stored claims nearest by cosine, best first."""
+        return self.start_search(queries, k)()
+
+    def start_search(self, queries: np.ndarray, k: int) -> Callable[[], list]:
+        """search, begun: faiss searches in a thread (no lock of Python's, no database) while
+        the caller asks the database other things; the function returned waits, re-scores."""
         self.refresh()
         if not len(self):
-            return [[] for _ in range(len(queries))]
+            return lambda: [[] for _ in range(len(queries))]
         if self.ivf is not None:
-            return self._search_ivf(np.ascontiguousarray(queries, dtype=np.float32), k)
+            queries = np.ascontiguousarray(queries, dtype=np.float32)
+            self.ivf.nprobe = probes()
+            keys = _searching().submit(self.ivf.search, queries, max(k, candidates()))
+            return lambda: self._rescore(queries, keys.result()[1], k)
+        found = self._search_exact(queries, k)
+        return lambda: found
+
+    def _search_exact(self, queries: np.ndarray, k: int) -> list[list[tuple[int, float]]]:
         sims = queries @ self.matrix.T
         k = min(k, len(self.ids))
         found = []
@@ -415,9 +426,7 @@ class VectorIndex:
             found.append([(int(self.ids[j]), float(row[j])) for j in top])
         return found
 
-    def _search_ivf(self, queries: np.ndarray, k: int) -> list[list[tuple[int, float]]]:
-        self.ivf.nprobe = probes()
-        _, keys = self.ivf.search(queries, max(k, candidates()))
+    def _rescore(self, queries: np.ndarray, keys: np.ndarray, k: int) -> list:
         shortlists = [row[row >= 0] for row in keys]
         # Scored again with the exact cosine of the stored vectors, read in one query.
         ids, matrix = self._vectors(np.concatenate(shortlists))
@@ -432,6 +441,16 @@ class VectorIndex:
             order = np.lexsort((ids[rows], -sims))[:k]
             found.append([(int(ids[rows[j]]), float(sims[j])) for j in order])
         return found
+
+
+_pools: dict[int, ThreadPoolExecutor] = {}
+
+
+def _searching() -> ThreadPoolExecutor:
+    """The thread faiss searches in, one a process: a forked worker has none of its parent's."""
+    if os.getpid() not in _pools:
+        _pools[os.getpid()] = ThreadPoolExecutor(max_workers=1, thread_name_prefix="faiss")
+    return _pools[os.getpid()]
 
 
 def _database() -> str:

@@ -51,7 +51,10 @@ def _tables(rows: list[tuple], types: tuple[str, ...]) -> Iterable[tuple[str, li
         return
     if connection.vendor == "postgresql":
         arrays = ", ".join(f"%s::{kind}[]" for kind in types)
-        columns = [list(column) for column in zip(*rows, strict=True)]
+        columns = [
+            _array_literal(column, kind)
+            for column, kind in zip(zip(*rows, strict=True), types, strict=True)
+        ]
         yield f"SELECT * FROM unnest({arrays})", columns  # noqa: S608 (placeholders only)
         return
     one = "(" + ", ".join(f"CAST(%s AS {kind})" for kind in types) + ")"
@@ -59,6 +62,25 @@ def _tables(rows: list[tuple], types: tuple[str, ...]) -> Iterable[tuple[str, li
     for start in range(0, len(rows), size):
         chunk = rows[start : start + size]
         yield "VALUES " + ", ".join([one] * len(chunk)), [v for row in chunk for v in row]
+
+
+def _array_literal(values: Iterable, kind: str) -> str:
+    """A column as PostgreSQL's text form of an array, cast by the query (`%s::kind[]`):
+    psycopg adapts a list value by value in Python (0.1 to 0.2 s for the 30,000 links
+    of a batch of 1,000 claims at a million), where one string goes as it is. None is
+    NULL (a claim of no article); a text is quoted (a backslash before each backslash
+    and double quote), so any text, "NULL" too, is one element as written."""
+
+    def element(value) -> str:
+        if value is None:
+            return "NULL"
+        if kind == "text":
+            return '"' + value.replace("\\", "\\\\").replace('"', '\\"') + '"'
+        if kind == "boolean":
+            return "t" if value else "f"
+        return str(value)
+
+    return "{" + ",".join(map(element, values)) + "}"
 
 
 def insert_new(model, columns: tuple[str, ...], types: tuple[str, ...], rows, more=None) -> int:

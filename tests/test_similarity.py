@@ -353,3 +353,39 @@ def test_linking_a_batch_takes_as_many_queries_as_linking_one_claim(
         similarity.link_similar(ids[:1])
     with django_assert_num_queries(len(one)):
         similarity.link_similar(ids[:12])
+
+
+def test_the_set_based_insert_stores_text_as_written_whatever_its_characters():
+    """insert_new sends each column as one array on PostgreSQL (its text form, quoted
+    here), VALUES elsewhere: quotes, backslashes, braces, commas and the word NULL come
+    back as they went in, and a row already stored is kept."""
+    from claims import word_table
+    from claims.models import SimilarityWord
+    from tests.factories import ClaimFactory
+
+    claim = ClaimFactory()
+    words = ['say "20"', "back\\slash", '\\"', "{braces}", "a, b", "NULL", "", "it's", "“curly”"]
+    rows = [(word, claim.pk) for word in words]
+    columns, types = ("word", "claim_id"), ("text", "bigint")
+    assert word_table.insert_new(SimilarityWord, columns, types, rows) == len(words)
+    assert word_table.insert_new(SimilarityWord, columns, types, rows) == 0
+    stored = SimilarityWord.objects.filter(claim=claim).values_list("word", flat=True)
+    assert sorted(stored) == sorted(words)
+
+
+def test_a_submitted_claim_of_no_article_is_linked_to_the_claim_it_restates(
+    candidates, seeds, django_capture_on_commit_callbacks
+):
+    """A reader's submission has no article: the word table is asked with a NULL article
+    for it, and no claim is of its article."""
+    from claims.services.edits import create_submitted_claim
+
+    seed = Claim.objects.get(text__contains=SEED_20_YEARS)
+    with django_capture_on_commit_callbacks(execute=True):
+        mine = create_submitted_claim(
+            text="Khan's trip to Moscow was the first by a Pakistani prime minister in 20 years.",
+            source_url="https://social.example/p/1",
+        )
+    assert mine.article_id is None
+    link = link_between(mine, seed)
+    assert link.conflicting is False
